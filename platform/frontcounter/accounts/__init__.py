@@ -1,0 +1,1 @@
+"""Accounts: members of the public, force staff with roles, platform admins."""

@@ -1,0 +1,25 @@
+"""Signed, expiring tokens for email links: verification, password reset, tracking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"frontcounter:{purpose}")
+
+
+def make_token(purpose: str, payload: Any) -> str:
+    """Sign `payload` for one `purpose` (a token for one purpose is useless for another)."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age: int | None) -> Any | None:
+    """Return the payload of a valid token, or None when it is forged, for another purpose or expired."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None

@@ -1,0 +1,144 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from frontcounter import config as config_module
+from frontcounter.extensions import api, babel, csrf, db, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any] | None = None) -> Flask:
+    """Build the Flask app: configuration, extensions, tenancy, plugins, blueprints."""
+    from pathlib import Path
+
+    app = Flask(__name__, instance_path=None, static_folder="static", static_url_path="/static")
+    app.config.update(config_module.from_environment())
+    app.config.update(config or {})
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(Path(__file__).parent / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+
+    from frontcounter.plugins.manager import PluginRegistry
+
+    registry = PluginRegistry(extra_plugins or app.config.get("EXTRA_PLUGINS", ()))
+    app.extensions["frontcounter.plugins"] = registry
+
+    from frontcounter.web import i18n
+
+    # The core's catalogue first, then each plugin's own translations/ folder.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        [app.config["BABEL_TRANSLATION_DIRECTORIES"], *registry.translation_dirs()]
+    )
+    babel.init_app(app, locale_selector=i18n.select_locale)
+
+    from frontcounter.tenancy import resolve
+    from frontcounter.tenancy.scoping import install_scoping
+
+    install_scoping()
+    resolve.init_app(app)
+
+    _register_models()
+    from frontcounter import migrations_runner
+
+    migrations_runner.configure(app)
+    _register_web(app)
+    _register_api(app, registry)
+    from frontcounter.web import errors
+
+    errors.init_app(app)  # after the API, whose error handler it wraps
+    _register_services(app, registry)
+
+    from frontcounter.web.hosts import LazyHostMiddleware
+
+    app.wsgi_app = LazyHostMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+def _register_models() -> None:
+    # Import every core model module so metadata (and migrations) see all tables.
+    from frontcounter.accounts import models as _accounts  # noqa: F401
+    from frontcounter.audit import models as _audit  # noqa: F401
+    from frontcounter.notifications import models as _notifications  # noqa: F401
+    from frontcounter.tenancy import models as _tenancy  # noqa: F401
+
+
+def _register_web(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from frontcounter.accounts import admin_views, platform_views, public_views, staff_views
+    from frontcounter.web import assets, dev, force, health, national, security, templating
+
+    WTFormsHelpers(app)
+    templating.init_app(app)
+    security.init_app(app)
+    for bp in (
+        assets.bp,
+        health.bp,
+        national.bp,
+        public_views.bp,
+        platform_views.bp,
+        force.bp,
+        staff_views.bp,
+        admin_views.bp,
+        dev.bp,
+    ):
+        app.register_blueprint(bp)
+
+
+def _register_api(app: Flask, registry: Any) -> None:
+    from frontcounter.api import docs, forces
+
+    api.init_app(app)
+    api.register_blueprint(forces.blp)
+    registry.hook.register_api(api=api)
+    app.register_blueprint(docs.bp)
+
+
+def _register_services(app: Flask, registry: Any) -> None:
+    from flask import request
+
+    from frontcounter.accounts.auth import require_staff
+    from frontcounter.tenancy.services import require_enabled
+
+    public: dict[str, str] = {}
+    staff: dict[str, str] = {}
+    for service in registry.services.values():
+        if service.public_blueprint is not None:
+            app.register_blueprint(service.public_blueprint, url_prefix=f"/<force>/{service.key}")
+            public[service.public_blueprint.name] = service.key
+        if service.staff_blueprint is not None:
+            app.register_blueprint(service.staff_blueprint, url_prefix=f"/<force>/staff/{service.key}")
+            staff[service.staff_blueprint.name] = service.key
+
+    @app.before_request
+    def _gate_service_pages() -> Any:
+        """404 for a service the force has not switched on; staff pages need signed-in staff."""
+        name = (request.blueprint or "").split(".")[0]
+        if name in public:
+            require_enabled(public[name])
+        elif name in staff:
+            require_enabled(staff[name])
+            return require_staff()
+        return None

@@ -1,0 +1,5 @@
+"""Audit: an append-only log of every staff action and state change."""
+
+from frontcounter.audit.log import record
+
+__all__ = ["record"]

@@ -1,0 +1,214 @@
+"""The `frontcounter` command line (a Flask CLI group): tenants, plugins, users, database, jobs, demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from frontcounter.extensions import db
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from frontcounter.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False)
+def cli() -> None:
+    """frontcounter: the online front counter of UK police forces."""
+
+
+# -- database ---------------------------------------------------------------------------------
+
+
+@cli.command("migrate-db")
+@with_appcontext
+def migrate_db() -> None:
+    """Create or upgrade the database schema (core and every plugin's migrations)."""
+    from frontcounter.migrations_runner import upgrade
+
+    upgrade()
+    click.echo(f"Database is up to date ({db.engine.dialect.name}).")
+
+
+# -- tenants ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def tenants() -> None:
+    """Police forces (tenants)."""
+
+
+@tenants.command("apply")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of <slug>.toml files (default: TENANTS_DIR or ./tenants).",
+)
+@with_appcontext
+def tenants_apply(folder: Path | None) -> None:
+    """Create or update forces from the tenants/ folder; report what changed."""
+    from frontcounter.plugins.manager import registry
+    from frontcounter.tenancy.loader import apply_tenants
+
+    folder = folder or Path(current_app.config["TENANTS_DIR"])
+    try:
+        report = apply_tenants(folder, registry())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for change in report.changes:
+        click.echo(change)
+    click.echo(f"{len(report.changes)} change(s)." if report.changed else "No changes.")
+
+
+@tenants.command("list")
+@with_appcontext
+def tenants_list() -> None:
+    """List forces with their services."""
+    from frontcounter.tenancy.context import platform_wide
+    from frontcounter.tenancy.models import Tenant, TenantService
+
+    with platform_wide("list every force's services on the command line"):
+        on: dict[int, list[str]] = {}
+        for row in db.session.scalars(db.select(TenantService).where(TenantService.enabled.is_(True))):
+            on.setdefault(row.tenant_id, []).append(row.service_key)
+    for t in db.session.scalars(db.select(Tenant).order_by(Tenant.slug)):
+        click.echo(f"{t.slug:<16} {t.code}  {t.name:<48} {', '.join(sorted(on.get(t.id, []))) or '-'}")
+
+
+# -- plugins ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def plugins() -> None:
+    """Installed service plugins."""
+
+
+@plugins.command("list")
+@with_appcontext
+def plugins_list() -> None:
+    """List every plugin, its version, its services and which forces switch each on."""
+    from frontcounter.plugins.manager import registry
+    from frontcounter.tenancy.context import platform_wide
+    from frontcounter.tenancy.models import Tenant, TenantService
+
+    with platform_wide("show which forces enable each service"):
+        rows = db.session.execute(
+            db.select(TenantService.service_key, Tenant.slug)
+            .join(Tenant, Tenant.id == TenantService.tenant_id)
+            .where(TenantService.enabled.is_(True))
+            .order_by(Tenant.slug)
+        ).all()
+    forces: dict[str, list[str]] = {}
+    for key, slug in rows:
+        forces.setdefault(key, []).append(slug)
+    for plugin in registry().plugins():
+        click.echo(f"{plugin['name']} {plugin['version'] or '(no version)'}")
+        for key in plugin["services"]:
+            enabled = forces.get(key, [])
+            click.echo(f"  {key}: enabled by {len(enabled)} force(s): {', '.join(enabled) or '-'}")
+
+
+# -- users ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def users() -> None:
+    """Staff and platform admin accounts."""
+
+
+@users.command("create-staff")
+@click.argument("force")
+@click.argument("email")
+@click.option("--name", default="", help="Full name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["caseworker", "field_officer", "supervisor", "force_admin"]),
+)
+@click.option("--password", envvar="FRONTCOUNTER_NEW_PASSWORD", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_staff(force: str, email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+    """Add a staff member with roles to FORCE (they set up TOTP at first sign-in)."""
+    from frontcounter.accounts.service import add_staff_member
+    from frontcounter.tenancy.context import tenant_context
+    from frontcounter.tenancy.models import Tenant
+
+    tenant = db.session.scalar(db.select(Tenant).filter_by(slug=force))
+    if tenant is None:
+        raise click.ClickException(f"No force {force!r}. Run `frontcounter tenants list`.")
+    with tenant_context(tenant):
+        member = add_staff_member(email, name, list(roles), password=password)
+        db.session.commit()
+    click.echo(f"Added {email} to {tenant.name} as {', '.join(member.roles)}.")
+
+
+@users.command("create-platform-admin")
+@click.argument("email")
+@click.option("--name", default="")
+@click.option("--password", envvar="FRONTCOUNTER_NEW_PASSWORD", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_platform_admin(email: str, name: str, password: str) -> None:
+    """Create a platform admin, who can work in every force."""
+    from frontcounter.accounts.models import AccountKind
+    from frontcounter.accounts.service import create_account
+
+    create_account(email, password, name, AccountKind.PLATFORM_ADMIN, verified=True)
+    db.session.commit()
+    click.echo(f"Created platform admin {email}.")
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--with-scheduler", is_flag=True, help="Also run rq's scheduler for scheduled jobs.")
+@with_appcontext
+def worker(burst: bool, with_scheduler: bool) -> None:
+    """Run an rq worker for the frontcounter queue (needs REDIS_URL)."""
+    from rq import Worker
+
+    from frontcounter.jobs import get_queue
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL: without it jobs run in-process and need no worker.")
+    engine = db.engine
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    queue = get_queue()
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=with_scheduler)
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def demo() -> None:
+    """Demonstration data for a local copy."""
+
+
+@demo.command("seed")
+@with_appcontext
+def demo_seed() -> None:
+    """Create demo staff in every force and let plugins add demo data; print the sign-ins."""
+    from frontcounter.demo import seed
+
+    for line in seed():
+        click.echo(line)
+
+
+def main() -> None:
+    """Entry point of the `frontcounter` console script."""
+    sys.exit(cli.main())

@@ -1,0 +1,52 @@
+"""Every hook a plugin may implement. Each hookspec is documented in docs/plugin-hooks.md."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask_smorest import Api
+
+    from frontcounter.plugins.service import Service
+    from frontcounter.tenancy.context import TenantRef
+
+hookspec = pluggy.HookspecMarker("frontcounter")
+hookimpl = pluggy.HookimplMarker("frontcounter")
+
+
+@hookspec
+def register_services() -> list[Service]:
+    """Return the services this plugin provides (key, name, settings schema, blueprints)."""
+
+
+@hookspec
+def register_api(api: Api) -> None:
+    """Register flask-smorest blueprints on the platform's API (documented in /api/openapi.json)."""
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the `frontcounter` command line."""
+
+
+@hookspec
+def migration_dirs() -> list[str]:
+    """Return folders of Alembic revisions this plugin ships (branches that depend on the core)."""
+
+
+@hookspec
+def staff_dashboard_links(tenant: TenantRef) -> list[dict[str, Any]]:
+    """Return links for the force's staff dashboard: dicts with text, href and optional hint."""
+
+
+@hookspec
+def seed_demo_data(tenant: TenantRef) -> None:
+    """Create demonstration data for `tenant` (called by `frontcounter demo seed` inside its scope)."""
+
+
+@hookspec
+def tenant_settings_changed(tenant: TenantRef, service_key: str, settings: dict[str, Any]) -> None:
+    """React after a force admin changed a service's settings or switched it on or off."""

@@ -1,0 +1,66 @@
+"""Tenant (a police force), the services it switches on, and the TenantOwned mixin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from frontcounter.extensions import db
+from frontcounter.tenancy.context import TenantRef
+
+
+class Tenant(db.Model):
+    """A police force: one tenant of the platform."""
+
+    __tablename__ = "tenant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    area: Mapped[str] = mapped_column(String(500), default="")
+    postcode_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    hostnames: Mapped[list[str]] = mapped_column(JSON, default=list)
+    branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def snapshot(self) -> TenantRef:
+        """Return an immutable copy for the current-tenant context."""
+        return TenantRef(
+            id=self.id,
+            slug=self.slug,
+            name=self.name,
+            code=self.code,
+            languages=tuple(self.languages or ["en"]),
+            branding=dict(self.branding or {}),
+            contact=dict(self.contact or {}),
+            area=self.area or "",
+        )
+
+
+class TenantOwned:
+    """Mixin for every tenant-owned model: a tenant_id column and automatic, fail-closed scoping."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr receives the class
+        return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+class TenantService(TenantOwned, db.Model):
+    """A service switched on or off for a force, with the force's settings for it."""
+
+    __tablename__ = "tenant_service"
+    __table_args__ = (UniqueConstraint("tenant_id", "service_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_key: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

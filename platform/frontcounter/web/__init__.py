@@ -1,0 +1,1 @@
+"""The web layer: national and force pages, templating, assets, errors, health."""

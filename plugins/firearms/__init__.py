@@ -1,0 +1,1 @@
+"""Firearm and shotgun certificate licensing (England and Wales): a frontcounter service plugin."""

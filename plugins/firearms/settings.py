@@ -1,0 +1,37 @@
+"""Firearms licensing settings per force, with the statutory fees from 5 February 2025 as defaults."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+_pence = validate.Range(min=0, max=100_000)
+
+
+def _fee(default: int, label: str) -> fields.Integer:
+    return fields.Integer(
+        load_default=default, strict=True, validate=_pence, metadata={"label": label, "hint": "In pence"}
+    )
+
+
+class FirearmsSettings(Schema):
+    """Fees (pence), referee deadline and renewal reminder lead time."""
+
+    fac_grant_fee = _fee(19800, "Firearm certificate grant fee")
+    sgc_grant_fee = _fee(19400, "Shotgun certificate grant fee")
+    fac_renewal_fee = _fee(13100, "Firearm certificate renewal fee")
+    sgc_renewal_fee = _fee(12600, "Shotgun certificate renewal fee")
+    coterminous_grant_fee = _fee(20200, "Coterminous grant fee")
+    coterminous_renewal_fee = _fee(15500, "Coterminous renewal fee")
+    variation_fee = _fee(4700, "Variation fee")
+    referee_days = fields.Integer(
+        load_default=7,
+        strict=True,
+        validate=validate.Range(min=1, max=60),
+        metadata={"label": "Days referees have to respond"},
+    )
+    renewal_reminder_weeks = fields.Integer(
+        load_default=14,
+        strict=True,
+        validate=validate.Range(min=1, max=52),
+        metadata={"label": "Weeks before expiry to send renewal reminders"},
+    )

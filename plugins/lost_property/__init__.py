@@ -1,0 +1,1 @@
+"""Lost and found property: a frontcounter service plugin."""

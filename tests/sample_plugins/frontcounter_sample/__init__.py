@@ -1,0 +1,1 @@
+"""A sample service plugin ("parking permits") that the tests install like a third-party plugin."""

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages frontcounter needs, only those missing (run by `make`).
+#   base: python3 venv, Node.js + npm (GOV.UK Frontend assets)
+#   test: PostgreSQL and Redis binaries (the tests start throwaway servers from them)
+set -euo pipefail
+want=()
+have() { command -v "$1" >/dev/null 2>&1; }
+python3 -c 'import ensurepip, venv' 2>/dev/null || want+=(python3-venv)
+have npm || want+=(npm)
+if [ "${1:-}" = "test" ]; then
+  have redis-server || want+=(redis-server)
+  have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
+fi
+[ ${#want[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${want[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}"
