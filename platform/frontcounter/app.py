@@ -80,6 +80,8 @@ def _register_models() -> None:
     # Import every core model module so metadata (and migrations) see all tables.
     from frontcounter.accounts import models as _accounts  # noqa: F401
     from frontcounter.audit import models as _audit  # noqa: F401
+    from frontcounter.cases import models as _cases  # noqa: F401
+    from frontcounter.jobs import outbox as _outbox  # noqa: F401
     from frontcounter.notifications import models as _notifications  # noqa: F401
     from frontcounter.tenancy import models as _tenancy  # noqa: F401
 
@@ -88,6 +90,12 @@ def _register_web(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from frontcounter.accounts import admin_views, platform_views, public_views, staff_views
+    from frontcounter.audit import views as audit_views
+    from frontcounter.bookings import views as booking_views
+    from frontcounter.cases import public_views as cases_public
+    from frontcounter.cases import staff_views as cases_staff
+    from frontcounter.documents import views as document_views
+    from frontcounter.payments import views as payment_views
     from frontcounter.web import assets, dev, force, health, national, security, templating
 
     WTFormsHelpers(app)
@@ -102,16 +110,23 @@ def _register_web(app: Flask) -> None:
         force.bp,
         staff_views.bp,
         admin_views.bp,
+        cases_staff.bp,
+        cases_public.bp,
+        payment_views.bp,
+        booking_views.bp,
+        document_views.bp,
+        audit_views.bp,
         dev.bp,
     ):
         app.register_blueprint(bp)
 
 
 def _register_api(app: Flask, registry: Any) -> None:
-    from frontcounter.api import docs, forces
+    from frontcounter.api import cases, docs, forces
 
     api.init_app(app)
     api.register_blueprint(forces.blp)
+    api.register_blueprint(cases.blp)
     registry.hook.register_api(api=api)
     app.register_blueprint(docs.bp)
 

@@ -191,6 +191,24 @@ def worker(burst: bool, with_scheduler: bool) -> None:
     Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=with_scheduler)
 
 
+@cli.command("sweep")
+@click.option("--loop", "interval", type=int, default=0, help="Keep running, waking every N seconds.")
+@with_appcontext
+def sweep(interval: int) -> None:
+    """Run periodic work: due case timers, the outbox relay, plugins' tasks (cron it, or use --loop)."""
+    import time
+
+    from frontcounter.jobs.schedule import run_due
+
+    last_run: dict = {}
+    while True:
+        for name, result in run_due(last_run).items():
+            click.echo(f"{name}: {result}")
+        if not interval:
+            return
+        time.sleep(interval)
+
+
 # -- demo -------------------------------------------------------------------------------------
 
 

@@ -42,6 +42,9 @@ def from_environment() -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     production = os.environ.get("FRONTCOUNTER_ENV", "development") == "production"
     return {
+        # Links in emails sent from jobs (outside a request) start with PUBLIC_BASE_URL.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance),
         "INSTANCE_DIR": str(instance),
@@ -66,7 +69,6 @@ def from_environment() -> dict:
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", 5)),
         "SIGN_IN_WINDOW_SECONDS": int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900)),
         "DEMO_MODE": _bool("FRONTCOUNTER_DEMO", False),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),

@@ -68,6 +68,7 @@ def send_verification(account: Account, next_url: str = "") -> None:
     token = make_token("verify-email", {"id": account.id, "email": account.email, "next": next_url})
     link = url_for("account.verify", token=token, _external=True)
     send_email(account.email, _("Confirm your email address"), "email/verify", link=link, account=account)
+    db.session.commit()
 
 
 def verify_email(token: str) -> Account | None:
@@ -92,6 +93,7 @@ def send_password_reset(email: str) -> None:
     token = make_token("reset-password", {"id": account.id, "fp": account.password_hash[-16:]})
     link = url_for("account.reset_password", token=token, _external=True)
     send_email(account.email, _("Reset your password"), "email/reset", link=link, account=account)
+    db.session.commit()
 
 
 def account_for_reset(token: str) -> Account | None:

@@ -1,4 +1,4 @@
-"""Render and send an email from a template pair (.txt and .html)."""
+"""Render an email from a template pair (.txt and .html), record it, and deliver it after commit."""
 
 from __future__ import annotations
 
@@ -7,32 +7,43 @@ from typing import Any
 from flask import render_template
 
 from frontcounter.extensions import db
+from frontcounter.jobs.outbox import defer
 from frontcounter.notifications.models import EmailMessage
 from frontcounter.notifications.transports import configured_transport
 from frontcounter.tenancy.context import current_tenant_or_none
 
 
 def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMessage:
-    """Render `template`.txt/.html with `context`, record the email and deliver it now."""
+    """Render `template`.txt/.html, record the email, and deliver it once the transaction commits."""
     tenant = current_tenant_or_none()
     context.setdefault("tenant", tenant)
     text = render_template(f"{template}.txt", subject=subject, **context)
     html = render_template(f"{template}.html", subject=subject, **context)
-    transport = configured_transport()
     message = EmailMessage(
-        tenant_id=tenant.id if tenant else None,
-        to=to,
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        transport=transport.name,
+        tenant_id=tenant.id if tenant else None, to=to, subject=subject, text_body=text, html_body=html,
+        transport=configured_transport().name, status="queued",
     )
     db.session.add(message)
     db.session.flush()
+    defer(deliver, message.id)
+    return message
+
+
+def deliver(message_id: int) -> str:
+    """Outbox job: hand one recorded email to the transport and record the outcome."""
+    message = db.session.get(EmailMessage, message_id)
+    if message is None:
+        return "missing"
+    if message.status not in ("queued", "technical-failure"):
+        return message.status  # already delivered: a repeated job sends nothing twice
+    transport = configured_transport()
+    message.transport = transport.name
     try:
         message.status = transport.deliver(message)
-    except Exception as exc:  # noqa: BLE001 - any transport failure is recorded, never raised to the user
+        message.error = ""
+    except Exception as exc:
         message.status = "technical-failure"
-        message.error = str(exc)[:2000]
-    db.session.commit()
-    return message
+        message.error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    return message.status

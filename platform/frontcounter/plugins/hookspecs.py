@@ -50,3 +50,13 @@ def seed_demo_data(tenant: TenantRef) -> None:
 @hookspec
 def tenant_settings_changed(tenant: TenantRef, service_key: str, settings: dict[str, Any]) -> None:
     """React after a force admin changed a service's settings or switched it on or off."""
+
+
+@hookspec
+def case_transitioned(case: Any, transition: str, from_state: str | None) -> None:
+    """React after a case of one of this plugin's services moved state (same transaction; use defer for slow work)."""
+
+
+@hookspec
+def periodic_tasks() -> list[Any]:
+    """Return PeriodicTask objects that `frontcounter sweep` runs on their interval."""

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Blueprint
 from marshmallow import Schema, ValidationError
 
+from frontcounter.cases.workflow import Workflow
+
 
 @dataclass
 class Service:
@@ -15,7 +17,8 @@ class Service:
 
     `key` is the stable identifier and URL segment (/<force>/<key>/); `code` is the two-letter
     part of case references; `settings_schema` validates the force's settings and gives the
-    statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/.
+    statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/;
+    `workflow` is the case type's state machine, which the core runs.
     """
 
     key: str
@@ -27,6 +30,7 @@ class Service:
     staff_blueprint: Blueprint | None = None
     start_endpoint: str | None = None
     allows_guest: bool = False
+    workflow: Workflow | None = None
     plugin_name: str = ""
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

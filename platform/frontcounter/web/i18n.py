@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session
+from flask import Blueprint, has_request_context, redirect, request, session
 from werkzeug.wrappers import Response
 
 from frontcounter.tenancy.context import current_tenant_or_none
@@ -21,7 +21,7 @@ def offered_languages() -> tuple[str, ...]:
 def select_locale() -> str:
     """Flask-Babel locale selector: the visitor's choice if offered, else the force's first language."""
     offered = offered_languages()
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in offered else offered[0]
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from frontcounter.plugins import Service, hookimpl
 
-from frontcounter_sample import views
+from frontcounter_sample import views, views_bookings, views_documents, views_payments  # noqa: F401
 from frontcounter_sample.settings import SampleSettings
+from frontcounter_sample.workflow import WORKFLOW
 
 CALLS: list[tuple[str, str]] = []
 
@@ -22,6 +23,7 @@ def register_services() -> list[Service]:
             name="Parking permits",
             summary="Apply for a parking permit.",
             settings_schema=SampleSettings,
+            workflow=WORKFLOW,
             public_blueprint=views.public,
             staff_blueprint=views.staff,
             start_endpoint="sample.start",
@@ -47,3 +49,10 @@ def staff_dashboard_links(tenant):
 def seed_demo_data(tenant):
     """Record the call so a test can see which forces it ran for."""
     CALLS.append(("seed_demo_data", tenant.slug))
+
+
+@hookimpl
+def case_transitioned(case, transition, from_state):
+    """Record transitions of this service's cases."""
+    if case.service_key == "sample":
+        CALLS.append(("case_transitioned", f"{case.reference}:{transition}"))

@@ -20,11 +20,21 @@ def start():
 
 @public.post("/apply")
 def apply():
-    """Create a permit for the current force."""
-    permit = SamplePermit(holder=request.form.get("holder", "").strip() or "Anon", vehicle="AB12CDE")
-    db.session.add(permit)
+    """Open a permit application case and go to its tracking page."""
+    from frontcounter.accounts.auth import current_account
+    from frontcounter.cases.engine import open_case
+    from frontcounter.cases.tracking import tracking_token
+
+    account = current_account()
+    holder = request.form.get("holder", "").strip() or "Anon"
+    email = account.email if account else request.form.get("email", "").strip()
+    if not email:
+        abort(400)
+    db.session.add(SamplePermit(holder=holder, vehicle=request.form.get("vehicle", "AB12CDE")))
+    case = open_case("sample", applicant_email=email, applicant_name=holder,
+                     account_id=account.id if account else None, data={"vehicle": request.form.get("vehicle", "")})
     db.session.commit()
-    return redirect(url_for("sample.start"))
+    return redirect(url_for("cases_public.track", reference=case.reference, token=tracking_token(case)))
 
 
 @staff.get("/")

@@ -1,0 +1,1 @@
+"""Bookings: slots with capacity, holds that expire, book, cancel and reschedule under rules."""

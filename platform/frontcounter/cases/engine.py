@@ -1,0 +1,172 @@
+"""Run a workflow: open cases with references, fire transitions under roles and guards, keep the
+history, schedule timers and deadlines, tell the applicant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from frontcounter.audit import record as audit
+from frontcounter.cases.models import Case, CaseEvent, CaseTimer, ReferenceCounter
+from frontcounter.cases.workflow import State, Transition, Workflow
+from frontcounter.extensions import db
+from frontcounter.plugins.manager import registry
+from frontcounter.tenancy.context import current_tenant
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen now; `message` is safe to show; `code` is for the API."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def workflow_for(service_key: str) -> Workflow:
+    """Return the workflow the service's plugin declared."""
+    service = registry().services[service_key]
+    if service.workflow is None:
+        raise LookupError(f"Service {service_key!r} declares no workflow")
+    return service.workflow
+
+
+def next_reference(service_key: str, when: datetime | None = None) -> str:
+    """Return the next reference for the current force and service, e.g. DOR-FA-26-000123."""
+    tenant = current_tenant()
+    service = registry().services[service_key]
+    year = (when or _now()).year
+    for _attempt in range(5):
+        number = db.session.execute(
+            db.update(ReferenceCounter)
+            .where(ReferenceCounter.service_key == service_key, ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+            .returning(ReferenceCounter.last)
+        ).scalar()
+        if number is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(ReferenceCounter(service_key=service_key, year=year, last=1))
+                number = 1
+            except IntegrityError:
+                continue  # another request created the counter first: increment it instead
+        return f"{tenant.code}-{service.code}-{year % 100:02d}-{number:06d}"
+    raise RuntimeError("Could not allocate a case reference")
+
+
+def open_case(service_key: str, *, applicant_email: str, applicant_name: str = "",
+              account_id: int | None = None, data: dict[str, Any] | None = None, actor: str = "") -> Case:
+    """Create a case in the workflow's first state (added to the session, not committed)."""
+    workflow = workflow_for(service_key)
+    case = Case(
+        reference=next_reference(service_key), service_key=service_key, state=workflow.initial.name,
+        applicant_email=applicant_email.strip().lower(), applicant_name=applicant_name,
+        applicant_account_id=account_id, data=dict(data or {}),
+    )
+    db.session.add(case)
+    db.session.flush()
+    _record(case, "opened", None, workflow.initial, actor or applicant_email, "")
+    _enter(case, workflow, workflow.initial)
+    return case
+
+
+def may_fire(case: Case, transition: Transition, *, as_system: bool = False, as_applicant: bool = False) -> bool:
+    """True when the person (or the system) may fire `transition` on `case` by role."""
+    if as_system:
+        return True
+    if as_applicant:
+        return transition.by_applicant
+    if not transition.roles:
+        return False
+    from frontcounter.accounts.auth import has_role
+
+    return has_role(*transition.roles)
+
+
+def refusal(case: Case, transition: Transition) -> str | None:
+    """Return why `transition` cannot happen now (wrong state or a failed guard), or None."""
+    workflow = workflow_for(case.service_key)
+    if case.state not in transition.source:
+        return _("You cannot %(action)s a case that is %(state)s.", action=transition.label.lower(),
+                 state=workflow.state(case.state).public_label.lower())
+    for guard in transition.guards:
+        reason = guard.check(case)
+        if reason:
+            return reason
+    return None
+
+
+def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool = False,
+         as_applicant: bool = False, public_note: bool = True) -> Case:
+    """Fire transition `name` on `case`, or raise TransitionRefused; not committed."""
+    workflow = workflow_for(case.service_key)
+    try:
+        transition = workflow.transition(name)
+    except KeyError:
+        raise TransitionRefused(_("There is no action called %(name)s.", name=name), "unknown_transition") from None
+    if not may_fire(case, transition, as_system=as_system, as_applicant=as_applicant):
+        raise TransitionRefused(_("Your role does not allow you to %(action)s.", action=transition.label.lower()),
+                                "forbidden")
+    reason = refusal(case, transition)
+    if reason:
+        code = "wrong_state" if case.state not in transition.source else "guard_failed"
+        raise TransitionRefused(reason, code)
+    if transition.needs_note and not note.strip():
+        raise TransitionRefused(_("Enter a note to say why."), "note_required")
+    before = case.state
+    target = workflow.state(transition.target)
+    case.state = target.name
+    _cancel_timers(case)
+    _record(case, transition.name, before, target, actor, note, public=public_note)
+    audit("case.transition", target=f"case:{case.reference}", before={"state": before},
+          after={"state": target.name, "transition": transition.name, "note": note}, actor=actor)
+    _enter(case, workflow, target)
+    from frontcounter.tenancy.services import tenant_hooks
+
+    tenant_hooks().case_transitioned(case=case, transition=transition.name, from_state=before)
+    return case
+
+
+def _record(case: Case, transition: str, before: str | None, target: State, actor: str, note: str,
+            public: bool = True) -> None:
+    db.session.add(CaseEvent(case_id=case.id, at=_now(), actor=actor, transition=transition, from_state=before,
+                             to_state=target.name, note=note, public=public))
+
+
+def _enter(case: Case, workflow: Workflow, state: State) -> None:
+    now = _now()
+    case.deadline_at = now + state.deadline if state.deadline else None
+    for timer in workflow.timers_for(state.name):
+        db.session.add(CaseTimer(case_id=case.id, key=timer.key, state=state.name, due_at=now + timer.after))
+    if state.notify:
+        from frontcounter.cases.notify import notify_state
+
+        notify_state(case, state)
+
+
+def _cancel_timers(case: Case) -> None:
+    db.session.execute(
+        db.update(CaseTimer)
+        .where(CaseTimer.case_id == case.id, CaseTimer.fired_at.is_(None), CaseTimer.cancelled_at.is_(None))
+        .values(cancelled_at=_now())
+    )
+
+
+def assign(case: Case, staff_member_id: int | None, *, actor: str) -> None:
+    """Give the case to a member of staff (or nobody); audited."""
+    before = case.assignee_id
+    case.assignee_id = staff_member_id
+    audit("case.assigned", target=f"case:{case.reference}", before={"assignee_id": before},
+          after={"assignee_id": staff_member_id}, actor=actor)
+
+
+def find_case(reference: str) -> Case | None:
+    """Return the current force's case with this reference, or None."""
+    return db.session.scalar(db.select(Case).filter_by(reference=reference))

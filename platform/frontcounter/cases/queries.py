@@ -1,0 +1,52 @@
+"""Work queues: filter, sort by deadline, paginate, with one query per page (no query per row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, nulls_last
+
+from frontcounter.cases.models import Case
+from frontcounter.extensions import db
+
+
+@dataclass
+class QueueFilter:
+    """What a staff member asked the queue for."""
+
+    service_key: str
+    state: str = ""
+    assignee: str = ""  # "", "me", "none" or a staff member id
+    overdue: bool = False
+    q: str = ""
+
+
+def queue_query(f: QueueFilter, me: int | None) -> Select:
+    """Return the select for a queue: the force's cases of one service, soonest deadline first."""
+    query = db.select(Case).where(Case.service_key == f.service_key)
+    if f.state:
+        query = query.where(Case.state == f.state)
+    if f.assignee == "me" and me is not None:
+        query = query.where(Case.assignee_id == me)
+    elif f.assignee == "none":
+        query = query.where(Case.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        query = query.where(Case.assignee_id == int(f.assignee))
+    if f.overdue:
+        query = query.where(Case.deadline_at.is_not(None), Case.deadline_at < datetime.now(UTC))
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        query = query.where(Case.reference.ilike(like) | Case.applicant_name.ilike(like)
+                            | Case.applicant_email.ilike(like))
+    return query.order_by(nulls_last(Case.deadline_at.asc()), Case.id)
+
+
+def state_counts(service_key: str) -> dict[str, int]:
+    """Count the force's cases of a service in each state."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        db.select(Case.state, func.count()).where(Case.service_key == service_key).group_by(Case.state)
+    ).all()
+    return {state: count for state, count in rows}

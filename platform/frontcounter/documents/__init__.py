@@ -1,0 +1,1 @@
+"""Documents: checked uploads behind a storage interface, and generated PDFs."""

@@ -1,0 +1,1 @@
+"""Payments: providers behind one interface, Payment and Refund rows, webhooks, reconciliation."""

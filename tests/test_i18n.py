@@ -1,0 +1,55 @@
+"""Welsh: forces that offer it show a language switch; every core string has a Welsh translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from tests.conftest import make_force
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_welsh_force_offers_welsh_and_pages_switch_language(app, client, forces):
+    with app.app_context():
+        make_force("gwent", "GWE", {"sample": True}, languages=["en", "cy"], name="Gwent Police")
+    english = client.get("/gwent/").get_data(as_text=True)
+    assert '<html lang="en"' in english and 'lang="cy">Cymraeg' in english
+    response = client.get("/language/cy?next=/gwent/")
+    assert response.headers["Location"] == "/gwent/"
+    welsh = client.get("/gwent/").get_data(as_text=True)
+    assert '<html lang="cy"' in welsh
+    assert "Beth ydych chi eisiau ei wneud?" in welsh  # "What do you want to do?"
+    assert "Mewngofnodi" in client.get("/account/sign-in").get_data(as_text=True)
+
+
+def test_an_english_only_force_offers_no_welsh(client, forces):
+    client.get("/language/cy?next=/alpha/")
+    page = client.get("/alpha/").get_data(as_text=True)
+    assert '<html lang="en"' in page and "Cymraeg" not in page
+
+
+def test_language_switch_refuses_off_site_redirects(client):
+    assert client.get("/language/cy?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_every_core_message_has_a_welsh_translation():
+    translations = ROOT / "platform" / "frontcounter" / "translations"
+    template = read_po((translations / "messages.pot").open("rb"))
+    welsh = read_po((translations / "cy" / "LC_MESSAGES" / "messages.po").open("rb"))
+    missing = [m.id for m in template if m.id and (welsh.get(m.id) is None or not welsh.get(m.id).string
+                                                   or welsh.get(m.id).fuzzy)]
+    assert not missing, f"untranslated in cy: {missing[:10]}"
+
+
+def test_the_message_template_is_up_to_date_with_the_code(tmp_path):
+    from babel.messages.frontend import CommandLineInterface
+
+    out = tmp_path / "fresh.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "platform" / "babel.cfg"),
+                                "-k", "_l", "-k", "lazy_gettext", "-o", str(out),
+                                str(ROOT / "platform" / "frontcounter")])
+    fresh = {m.id for m in read_po(out.open("rb")) if m.id}
+    committed = {m.id for m in read_po((ROOT / "platform/frontcounter/translations/messages.pot").open("rb")) if m.id}
+    assert fresh == committed, f"run the extract in platform/frontcounter/translations/README.md: {fresh ^ committed}"
