@@ -34,7 +34,10 @@ run: setup
 	@FRONTCOUNTER_DEMO=1 $(BIN)/frontcounter demo seed
 	@echo
 	@echo "frontcounter is at http://$(HOST):$(PORT)/  (local mailbox: http://$(HOST):$(PORT)/_dev/mailbox)"
-	@FRONTCOUNTER_DEMO=1 $(BIN)/frontcounter run --host $(HOST) --port $(PORT)
+	@export FRONTCOUNTER_DEMO=1 PUBLIC_BASE_URL=http://$(HOST):$(PORT); \
+	  $(BIN)/frontcounter sweep --loop 30 > instance/sweep.log 2>&1 & sweeper=$$!; \
+	  trap 'kill $$sweeper 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/frontcounter run --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/frontcounter
 	$(BIN)/ruff check .

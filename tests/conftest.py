@@ -123,6 +123,10 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
             else:
                 for table in tables:
                     conn.execute(table.delete())
+    if app.config["REDIS_URL"]:
+        import redis
+
+        redis.Redis.from_url(app.config["REDIS_URL"]).flushdb()  # jobs point at ids the next test reuses
     from frontcounter.web.hosts import LazyHostMiddleware
 
     if isinstance(app.wsgi_app, LazyHostMiddleware):
@@ -245,7 +249,20 @@ def public_account(app, email: str = "pat@example.com", verified: bool = True):
         return account.id
 
 
+def run_jobs(app) -> None:
+    """Work off the Redis queue as an rq worker would (on the embedded backend jobs ran at commit)."""
+    if not app.config["REDIS_URL"]:
+        return
+    from frontcounter.jobs import get_queue
+    from rq import SimpleWorker
+
+    with app.app_context():
+        queue = get_queue()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
 def mailbox(app, to: str) -> list:
+    run_jobs(app)
     from frontcounter.extensions import db
     from frontcounter.notifications.models import EmailMessage
 
@@ -259,3 +276,21 @@ def link_in(email, prefix: str) -> str:
     match = re.search(r"http://[^\s]+(" + re.escape(prefix) + r"[^\s\"<]+)", email.text_body)
     assert match, f"no link to {prefix} in {email.text_body!r}"
     return match.group(1)
+
+
+@pytest.fixture
+def live_url(app):
+    """The app served on a real port (for the browser and for outside callers such as webhooks)."""
+    from tests.support.browser import live_server
+
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(live_url):
+    """A phone-sized headless Chromium page (Debian's chromium via playwright) on the live server."""
+    from tests.support.browser import chromium_page
+
+    with chromium_page(live_url) as browser_page:
+        yield browser_page

@@ -37,14 +37,106 @@ def _staff_member(force) -> int:
         return member.id
 
 
+def _case_reference(force) -> str:
+    from frontcounter.cases.engine import open_case
+
+    with tenant_context(force):
+        case = open_case("sample", applicant_email="hidden@bravo.example.com", applicant_name="Bravo's secret holder")
+        db.session.commit()
+        return case.reference
+
+
+def _api_token(force) -> int:
+    from frontcounter.api.tokens import issue_token
+
+    with tenant_context(force):
+        token, _secret = issue_token("Bravo's secret holder", ["caseworker"], created_by="hidden@bravo.example.com")
+        db.session.commit()
+        return token.id
+
+
 # Parameters that name a row owned by a force: how to make one in another force.
+def _document(force) -> int:
+    from frontcounter.documents.records import save_document
+
+    with tenant_context(force):
+        document = save_document(b"%PDF-1.7 Bravo's secret holder", case=None, kind="letter",
+                                 filename="bravo.pdf", content_type="application/pdf")
+        db.session.commit()
+        return document.id
+
+
+def _slot(force) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from frontcounter.bookings import SlotSpec, create_slots
+
+    with tenant_context(force):
+        start = datetime.now(UTC) + timedelta(days=3)
+        [slot] = create_slots("sample", [SlotSpec("visit", start, start + timedelta(hours=1), 3,
+                                                  "Bravo's secret holder")])
+        db.session.commit()
+        return slot.id
+
+
+def _booking(force) -> int:
+    from frontcounter.bookings import Slot, book
+
+    slot_id = _slot(force)
+    with tenant_context(force):
+        booking = book(db.session.get(Slot, slot_id), None, email="hidden@bravo.example.com", actor="test")
+        db.session.commit()
+        return booking.id
+
+
+def _payment(force) -> str:
+    from frontcounter.cases.engine import open_case
+    from frontcounter.payments.service import pay_in_sandbox
+
+    with tenant_context(force):
+        case = open_case("sample", applicant_email="hidden@bravo.example.com", applicant_name="Bravo's secret holder")
+        payment = pay_in_sandbox(case, 2500, "Bravo's secret fee", fulfil_transition=None)
+        db.session.commit()
+        return payment.public_id
+
+
+def _venue(force) -> int:
+    from frontcounter_speed_awareness.models import Venue
+
+    with tenant_context(force):
+        venue = Venue(name="Bravo's secret holder", address="1 Hidden Street", postcode="BR1 1AA")
+        db.session.add(venue)
+        db.session.commit()
+        return venue.id
+
+
+def _trainer(force) -> int:
+    from frontcounter_speed_awareness.models import Trainer
+
+    with tenant_context(force):
+        trainer = Trainer(name="Bravo's secret holder", email="hidden@bravo.example.com")
+        db.session.add(trainer)
+        db.session.commit()
+        return trainer.id
+
+
 ID_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "venue_id": _venue,
+    "trainer_id": _trainer,
+    "document_id": _document,
+    "slot_id": _slot,
+    "booking_id": _booking,
+    "payment_public_id": _payment,
     "member_id": _staff_member,
     "permit_id": _sample_permit,
+    "reference": _case_reference,
+    "token_id": _api_token,
 }
 # Parameters that are not ids of tenant-owned rows, with a value to use.
 PLAIN_PARAMS: dict[str, str] = {
     "service_key": "sample",
+    "page": "personal",
+    "token": "not-a-token",
 }
 
 
@@ -76,6 +168,18 @@ def _request(client, rule, url: str):
 
 @pytest.fixture
 def alpha_admin(app, client, forces):
+    # Every installed service on in both forces, so each route reaches its view (a switched-off
+    # service's 404 would hide a scoping bug).
+    from frontcounter.tenancy import TenantService
+
+    with app.app_context():
+        for force in forces:
+            with tenant_context(force):
+                have = {row.service_key for row in db.session.scalars(db.select(TenantService))}
+                for key in app.extensions["frontcounter.plugins"].services:
+                    if key not in have:
+                        db.session.add(TenantService(service_key=key, enabled=True, settings={}))
+                db.session.commit()
     add_staff(app, forces[0], "admin@alpha.example.com", ["force_admin", "caseworker", "field_officer", "supervisor"])
     staff_sign_in(client, app, "alpha", "admin@alpha.example.com")
     return client
@@ -117,3 +221,7 @@ def test_alpha_staff_can_use_no_staff_route_of_bravo(app, alpha_admin, forces):
         assert response.status_code in (302, 403, 404), f"{rule.rule} -> {response.status_code} via {url}"
         if response.status_code == 302:
             assert "/bravo/staff/sign-in" in response.headers["Location"]
+
+
+def test_an_id_too_big_for_the_database_is_a_404_not_a_500(app, alpha_admin):
+    assert alpha_admin.get("/alpha/staff/admin/staff/99999999999999999999").status_code == 404

@@ -139,3 +139,35 @@ def test_force_resolved_from_its_host_name(app, client):
     # National paths stay national on a force's host.
     assert client.get("/healthz", headers={"Host": "charlie.example.test"}).status_code == 200
     assert "Find your police force" in client.get("/", headers={"Host": "other.test"}).get_data(as_text=True)
+
+
+def test_shapes_scoping_cannot_filter_are_refused_not_leaked(ctx, forces):
+    from frontcounter.tenancy import TenantService
+
+    alpha, bravo = forces
+    _permits(alpha, "a1")
+    _permits(bravo, "b1", "b2")
+    with tenant_context(alpha):
+        with pytest.raises(TenantScopeError):  # bare select_from: no entity for the criteria to reach
+            db.session.scalar(db.select(func.count()).select_from(SamplePermit))
+        with pytest.raises(TenantScopeError):  # a subquery over tenant rows
+            db.session.scalars(db.select(SamplePermit).where(SamplePermit.id.in_(db.select(SamplePermit.id)))).all()
+        # Joined entities are scoped too.
+        rows = db.session.execute(
+            db.select(SamplePermit.holder, TenantService.service_key).join(
+                TenantService, TenantService.tenant_id == SamplePermit.tenant_id)
+        ).all()
+        assert rows == [("a1", "sample")]
+        # Pagination counts only this force's rows.
+        page = db.paginate(db.select(SamplePermit), page=1, per_page=10)
+        assert page.total == 1 and [p.holder for p in page.items] == ["a1"]
+
+
+def test_get_never_returns_another_forces_row_from_the_identity_map(ctx, forces):
+    alpha, bravo = forces
+    _permits(bravo, "b1")
+    with tenant_context(bravo):
+        permit = db.session.scalars(db.select(SamplePermit)).one()
+        assert db.session.get(SamplePermit, permit.id) is permit
+    with tenant_context(alpha):
+        assert db.session.get(SamplePermit, permit.id) is None

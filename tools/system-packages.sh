@@ -10,6 +10,7 @@ have npm || want+=(npm)
 if [ "${1:-}" = "test" ]; then
   have redis-server || want+=(redis-server)
   have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
+  have chromium || want+=(chromium)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${want[*]}"

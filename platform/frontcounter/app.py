@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from frontcounter import config as config_module
 from frontcounter.extensions import api, babel, csrf, db, migrate
@@ -14,11 +15,20 @@ from frontcounter.extensions import api, babel, csrf, db, migrate
 log = logging.getLogger(__name__)
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """<int:...> route values limited to what an INTEGER column holds."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any] | None = None) -> Flask:
     """Build the Flask app: configuration, extensions, tenancy, plugins, blueprints."""
     from pathlib import Path
 
     app = Flask(__name__, instance_path=None, static_folder="static", static_url_path="/static")
+    app.url_map.converters["int"] = DatabaseIntConverter  # ids past a 32-bit column are a 404, not a 500
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
 
@@ -79,10 +89,14 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
 def _register_models() -> None:
     # Import every core model module so metadata (and migrations) see all tables.
     from frontcounter.accounts import models as _accounts  # noqa: F401
+    from frontcounter.api import tokens as _api_tokens  # noqa: F401
     from frontcounter.audit import models as _audit  # noqa: F401
+    from frontcounter.bookings import models as _bookings  # noqa: F401
     from frontcounter.cases import models as _cases  # noqa: F401
+    from frontcounter.documents import models as _documents  # noqa: F401
     from frontcounter.jobs import outbox as _outbox  # noqa: F401
     from frontcounter.notifications import models as _notifications  # noqa: F401
+    from frontcounter.payments import models as _payments  # noqa: F401
     from frontcounter.tenancy import models as _tenancy  # noqa: F401
 
 
@@ -90,11 +104,13 @@ def _register_web(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from frontcounter.accounts import admin_views, platform_views, public_views, staff_views
+    from frontcounter.api import token_views
     from frontcounter.audit import views as audit_views
     from frontcounter.bookings import views as booking_views
     from frontcounter.cases import public_views as cases_public
     from frontcounter.cases import staff_views as cases_staff
     from frontcounter.documents import views as document_views
+    from frontcounter.notifications import views as notification_views
     from frontcounter.payments import views as payment_views
     from frontcounter.web import assets, dev, force, health, national, security, templating
 
@@ -116,6 +132,8 @@ def _register_web(app: Flask) -> None:
         booking_views.bp,
         document_views.bp,
         audit_views.bp,
+        token_views.bp,
+        notification_views.bp,
         dev.bp,
     ):
         app.register_blueprint(bp)

@@ -151,8 +151,9 @@ def create_staff(force: str, email: str, name: str, roles: tuple[str, ...], pass
         raise click.ClickException(f"No force {force!r}. Run `frontcounter tenants list`.")
     with tenant_context(tenant):
         member = add_staff_member(email, name, list(roles), password=password)
+        granted = ", ".join(member.roles)
         db.session.commit()
-    click.echo(f"Added {email} to {tenant.name} as {', '.join(member.roles)}.")
+    click.echo(f"Added {email} to {tenant.name} as {granted}.")
 
 
 @users.command("create-platform-admin")
@@ -228,5 +229,8 @@ def demo_seed() -> None:
 
 
 def main() -> None:
-    """Entry point of the `frontcounter` console script."""
+    """Entry point of the `frontcounter` console script (plugins add commands through register_commands)."""
+    from frontcounter.plugins.manager import PluginRegistry
+
+    PluginRegistry().hook.register_commands(cli=cli)
     sys.exit(cli.main())

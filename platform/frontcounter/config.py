@@ -16,6 +16,12 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _pence_by_service(text: str) -> dict[str, int]:
+    """Parse "service=pence,service=pence" (e.g. PLATFORM_CHARGE_PENCE="sample=150")."""
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {key.strip(): int(value) for key, value in pairs}
+
+
 def _instance_dir() -> Path:
     return Path(os.environ.get("FRONTCOUNTER_INSTANCE", PROJECT_ROOT / "instance"))
 
@@ -63,8 +69,13 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "WTF_CSRF_TIME_LIMIT": None,
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", ""),
+        "DOCUMENT_MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)),
+        "DOCUMENT_MAX_PIXELS": int(os.environ.get("DOCUMENT_MAX_PIXELS", 50_000_000)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", 5)),
         "SIGN_IN_WINDOW_SECONDS": int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900)),
@@ -75,6 +86,14 @@ def from_environment() -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "frontcounter <no-reply@frontcounter.localhost>"),
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+        "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        "NOTIFY_CALLBACK_TOKEN": os.environ.get("NOTIFY_CALLBACK_TOKEN", ""),
+        "PAYMENTS_SANDBOX": _bool("PAYMENTS_SANDBOX", not production),
+        "PLATFORM_CHARGE_PENCE": _pence_by_service(os.environ.get("PLATFORM_CHARGE_PENCE", "")),
+        "VAT_PERCENT": int(os.environ.get("VAT_PERCENT", 20)),
+        **{k: v for k, v in os.environ.items() if k.startswith("STRIPE_")},
         "MAILBOX_PAGE": _bool("MAILBOX_PAGE", not production),
         "API_TITLE": "frontcounter API",
         "API_VERSION": "v1",

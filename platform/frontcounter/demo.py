@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from frontcounter.accounts.models import Account, AccountKind, StaffMember
 from frontcounter.accounts.service import add_staff_member, create_account, find_account
 from frontcounter.extensions import db
@@ -23,7 +25,11 @@ def _demo_email(who: str, slug: str) -> str:
 
 
 def seed() -> list[str]:
-    """Create demo accounts and plugin demo data (idempotent); return lines to print."""
+    """Create demo staff in every force and plugin demo data in the demo forces (idempotent); return lines to print.
+
+    The demo forces are FRONTCOUNTER_DEMO_FORCES (comma-separated slugs), by default dorset and hampshire.
+    """
+    demo_forces = {s.strip() for s in os.environ.get("FRONTCOUNTER_DEMO_FORCES", "dorset,hampshire").split(",")}
     lines = [
         f"Demo password for every account below: {DEMO_PASSWORD}",
         "Staff set up an authenticator at first sign-in; in demo mode the page shows the current code.",
@@ -47,13 +53,16 @@ def seed() -> list[str]:
                 if exists is None:
                     add_staff_member(email, name, roles, password=DEMO_PASSWORD)
             db.session.commit()
-            tenant_hooks().seed_demo_data(tenant=ref)
-            db.session.commit()
-        if ref.slug in ("dorset", "hampshire"):
+            plugin_lines: list[str] = []
+            if ref.slug in demo_forces:
+                plugin_lines = [line for found in tenant_hooks().seed_demo_data(tenant=ref) for line in found or ()]
+                db.session.commit()
+        if ref.slug in demo_forces:
             lines.append(
                 f"  {ref.name} staff: "
                 + ", ".join(_demo_email(w, ref.slug) for w, _n, _r in DEMO_STAFF)
                 + f"  (sign in at /{ref.slug}/staff/sign-in)"
             )
+        lines.extend(plugin_lines)
     lines.append("  every other force has the same four, e.g. admin@surrey.demo.police.uk")
     return lines

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from frontcounter.plugins import Service, hookimpl
+from frontcounter_firearms import drafts, models  # noqa: F401 - registers the plugin's tables
+from frontcounter_firearms.public_hooks import firearms_public_case_transitioned  # noqa: F401 - a hookimpl
+from frontcounter_firearms.public_visits import VISIT_RULES
 from frontcounter_firearms.settings import FirearmsSettings
+from frontcounter_firearms.views_public import bp as public_blueprint
+from frontcounter_firearms.views_staff import staff as staff_blueprint
+from frontcounter_firearms.workflow import WORKFLOW
 
 
 @hookimpl
@@ -17,5 +27,70 @@ def register_services() -> list[Service]:
             name=_l("Firearm and shotgun certificates"),
             summary=_l("Apply for, renew or vary a firearm or shotgun certificate."),
             settings_schema=FirearmsSettings,
+            workflow=WORKFLOW,
+            public_blueprint=public_blueprint,
+            staff_blueprint=staff_blueprint,
+            start_endpoint="firearms.start",
+            allows_guest=True,
+            booking_rules=VISIT_RULES,
+            extra={"platform_charge_pence": 198},
         )
     ]
+
+
+@hookimpl
+def migration_dirs() -> list[str]:
+    """The firearms plugin's Alembic branch."""
+    return [str(Path(__file__).parent / "migrations")]
+
+
+# -- the staff side --------------------------------------------------------------------------------
+
+
+@hookimpl
+def staff_dashboard_links(tenant: Any) -> list[dict[str, Any]]:
+    """The firearms licensing queues and today's home visits on the staff dashboard."""
+    from flask import url_for
+
+    return [
+        {
+            "text": _l("Firearms licensing queues"),
+            "href": url_for("firearms_staff.queues", force=tenant.slug),
+            "hint": _l("New applications, checks, visits, decisions and appeals"),
+        },
+        {"text": _l("Home visits today"), "href": url_for("firearms_staff.visits_today", force=tenant.slug)},
+    ]
+
+
+@hookimpl
+def case_transitioned(case: Any, transition: str, from_state: str | None) -> None:
+    """Queue background checks, issue certificates on a grant, record a refusal (letter, refund, appeal window)."""
+    from frontcounter_firearms.staff_events import react
+
+    react(case, transition, from_state)
+
+
+@hookimpl
+def person_checks(tenant: Any) -> list[Any]:
+    """The demonstration intelligence system, in demo mode and tests only (real forces install their own)."""
+    from frontcounter_firearms.checks import DemoIntelligenceCheck
+
+    if current_app.config.get("DEMO_MODE") or current_app.config.get("TESTING"):
+        return [DemoIntelligenceCheck()]
+    return []
+
+
+@hookimpl
+def periodic_tasks() -> list[Any]:
+    """Renewal reminders, 14 weeks (the force's setting) before a certificate expires."""
+    from frontcounter_firearms.jobs import periodic_tasks as tasks
+
+    return tasks()
+
+
+@hookimpl
+def seed_demo_data(tenant: Any) -> None:
+    """A dozen firearms cases at every stage, with referees, checks, visits and certificates."""
+    from frontcounter_firearms.demo import seed
+
+    seed(tenant)

@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 _pence = validate.Range(min=0, max=100_000)
 
 
-def _fee(default: int, label: str) -> fields.Integer:
+def _fee(default: int, label: LazyString) -> fields.Integer:
     return fields.Integer(
-        load_default=default, strict=True, validate=_pence, metadata={"label": label, "hint": "In pence"}
+        load_default=default, strict=True, validate=_pence, metadata={"label": label, "hint": _l("In pence")}
     )
 
 
 class FirearmsSettings(Schema):
     """Fees (pence), referee deadline and renewal reminder lead time."""
 
-    fac_grant_fee = _fee(19800, "Firearm certificate grant fee")
-    sgc_grant_fee = _fee(19400, "Shotgun certificate grant fee")
-    fac_renewal_fee = _fee(13100, "Firearm certificate renewal fee")
-    sgc_renewal_fee = _fee(12600, "Shotgun certificate renewal fee")
-    coterminous_grant_fee = _fee(20200, "Coterminous grant fee")
-    coterminous_renewal_fee = _fee(15500, "Coterminous renewal fee")
-    variation_fee = _fee(4700, "Variation fee")
+    fac_grant_fee = _fee(19800, _l("Firearm certificate grant fee"))
+    sgc_grant_fee = _fee(19400, _l("Shotgun certificate grant fee"))
+    fac_renewal_fee = _fee(13100, _l("Firearm certificate renewal fee"))
+    sgc_renewal_fee = _fee(12600, _l("Shotgun certificate renewal fee"))
+    coterminous_grant_fee = _fee(20200, _l("Coterminous grant fee"))
+    coterminous_renewal_fee = _fee(15500, _l("Coterminous renewal fee"))
+    variation_fee = _fee(4700, _l("Variation fee"))
     referee_days = fields.Integer(
         load_default=7,
         strict=True,
         validate=validate.Range(min=1, max=60),
-        metadata={"label": "Days referees have to respond"},
+        metadata={"label": _l("Days referees have to respond")},
     )
     renewal_reminder_weeks = fields.Integer(
         load_default=14,
         strict=True,
         validate=validate.Range(min=1, max=52),
-        metadata={"label": "Weeks before expiry to send renewal reminders"},
+        metadata={"label": _l("Weeks before expiry to send renewal reminders")},
     )

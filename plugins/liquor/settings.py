@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 
@@ -12,17 +13,17 @@ class LiquorSettings(Schema):
         load_default=3,
         strict=True,
         validate=validate.Range(min=1, max=10),
-        metadata={"label": "Working days to object to a temporary event notice"},
+        metadata={"label": _l("Working days to object to a temporary event notice")},
     )
     premises_representation_days = fields.Integer(
         load_default=28,
         strict=True,
         validate=validate.Range(min=1, max=60),
-        metadata={"label": "Days to make representations on a premises licence"},
+        metadata={"label": _l("Days to make representations on a premises licence")},
     )
     personal_licence_objection_days = fields.Integer(
         load_default=14,
         strict=True,
         validate=validate.Range(min=1, max=60),
-        metadata={"label": "Days to object to a personal licence"},
+        metadata={"label": _l("Days to object to a personal licence")},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 
@@ -12,11 +13,11 @@ class LostPropertySettings(Schema):
         load_default=28,
         strict=True,
         validate=validate.Range(min=1, max=365),
-        metadata={"label": "Days before a finder may claim an item"},
+        metadata={"label": _l("Days before a finder may claim an item")},
     )
     retention_days = fields.Integer(
         load_default=90,
         strict=True,
         validate=validate.Range(min=28, max=730),
-        metadata={"label": "Days unclaimed items are kept before disposal"},
+        metadata={"label": _l("Days unclaimed items are kept before disposal")},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 
@@ -12,11 +13,11 @@ class SubjectAccessSettings(Schema):
         load_default=30,
         strict=True,
         validate=validate.Range(min=28, max=31),
-        metadata={"label": "Days to respond", "hint": "One calendar month; 28 for a fixed clock"},
+        metadata={"label": _l("Days to respond"), "hint": _l("One calendar month; 28 for a fixed clock")},
     )
     identity_wait_days = fields.Integer(
         load_default=28,
         strict=True,
         validate=validate.Range(min=7, max=90),
-        metadata={"label": "Days to wait for identity evidence before closing"},
+        metadata={"label": _l("Days to wait for identity evidence before closing")},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from frontcounter.accounts import passwords, ratelimit
@@ -51,7 +51,8 @@ def authenticate(email: str, password: str) -> Account:
     """Check credentials with rate limiting; return the account or raise SignInRefused."""
     ip = request.remote_addr or "unknown"
     if ratelimit.is_locked(email, ip):
-        raise SignInRefused(_("Too many failed attempts. Wait 15 minutes and try again."), locked=True)
+        minutes = max(1, current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60)
+        raise SignInRefused(_("Too many failed attempts. Wait %(n)d minutes and try again.", n=minutes), locked=True)
     account = find_account(email)
     ok = passwords.verify_password(account.password_hash if account else passwords.DUMMY_HASH, password)
     if not ok or account is None or not account.is_active:

@@ -66,7 +66,20 @@ def sign_out_view() -> Response:
 def dashboard() -> str:
     """The staff dashboard: the force's services and what plugins offer staff."""
     tenant = current_tenant()
-    links: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = [
+        {"text": _("%(service)s: work queue", service=service.name),
+         "href": url_for("cases_staff.queue", service_key=service.key)}
+        for service in enabled_services()
+        if service.workflow is not None
+    ]
+    from frontcounter.bookings.rules import takes_bookings
+
+    links += [
+        {"text": _("%(service)s: slots", service=service.name),
+         "href": url_for("bookings.slots", service_key=service.key)}
+        for service in enabled_services()
+        if takes_bookings(service.key)
+    ]
     for group in tenant_hooks().staff_dashboard_links(tenant=tenant):
         links.extend(group or [])
     return render_template("staff/dashboard.html", services=enabled_services(), links=links, account=current_account())

@@ -22,7 +22,9 @@ def provisioning_uri(secret: str, email: str, issuer: str = ISSUER) -> str:
 
 def qr_svg(uri: str) -> str:
     """Return an inline SVG QR code for `uri`."""
-    return segno.make(uri, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+    from flask_babel import gettext as _
+
+    return segno.make(uri, error="m").svg_inline(scale=5, title=_("QR code for your authenticator app"))
 
 
 def verify(secret: str, code: str, last_step: int | None) -> int | None:

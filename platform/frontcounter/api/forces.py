@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
 from frontcounter.api.schemas import ForceQuerySchema, ForceSchema, ServiceSchema
@@ -32,7 +33,7 @@ def _force(t: Tenant) -> dict[str, Any]:
 def _get(slug: str) -> Tenant:
     tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
     if tenant is None:
-        abort(404, message=f"No police force called {slug!r}.")
+        abort(404, message=_("No police force called %(slug)s.", slug=repr(slug)))
     return tenant
 
 

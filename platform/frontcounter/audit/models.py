@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, event
+from sqlalchemy import JSON, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from frontcounter.appendonly import AppendOnly, AppendOnlyError
 from frontcounter.extensions import db
 from frontcounter.tenancy.models import TenantOwned
 
 
-class AuditEvent(TenantOwned, db.Model):
+class AuditEvent(AppendOnly, TenantOwned, db.Model):
     """Who did what to which record in a force, when, with the before and after values."""
 
     __tablename__ = "audit_event"
@@ -29,11 +30,5 @@ class AuditEvent(TenantOwned, db.Model):
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 
-class AuditIsAppendOnly(RuntimeError):
-    """Raised on any attempt to change or delete an audit event through the ORM."""
-
-
-@event.listens_for(AuditEvent, "before_update")
-@event.listens_for(AuditEvent, "before_delete")
-def _refuse_change(mapper: object, connection: object, target: AuditEvent) -> None:
-    raise AuditIsAppendOnly("Audit events cannot be changed or deleted.")
+# Kept for callers that name it: changing an audit event raises AppendOnlyError.
+AuditIsAppendOnly = AppendOnlyError

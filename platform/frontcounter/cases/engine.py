@@ -3,6 +3,7 @@ history, schedule timers and deadlines, tell the applicant."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,27 +39,33 @@ def workflow_for(service_key: str) -> Workflow:
     return service.workflow
 
 
+def next_number(series: str, year: int) -> int:
+    """Return the next number (1, 2, ...) of `series` for `year` in the current force; not committed."""
+    for _attempt in range(5):
+        number = db.session.execute(
+            db.update(ReferenceCounter)
+            .where(ReferenceCounter.service_key == series, ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+            .returning(ReferenceCounter.last)
+        ).scalar()
+        if number is not None:
+            return number
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReferenceCounter(service_key=series, year=year, last=1))
+            return 1
+        except IntegrityError:
+            continue  # another request created the counter first: increment it instead
+    raise RuntimeError(f"Could not allocate a number in series {series!r}")
+
+
 def next_reference(service_key: str, when: datetime | None = None) -> str:
     """Return the next reference for the current force and service, e.g. DOR-FA-26-000123."""
     tenant = current_tenant()
     service = registry().services[service_key]
     year = (when or _now()).year
-    for _attempt in range(5):
-        number = db.session.execute(
-            db.update(ReferenceCounter)
-            .where(ReferenceCounter.service_key == service_key, ReferenceCounter.year == year)
-            .values(last=ReferenceCounter.last + 1)
-            .returning(ReferenceCounter.last)
-        ).scalar()
-        if number is None:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(ReferenceCounter(service_key=service_key, year=year, last=1))
-                number = 1
-            except IntegrityError:
-                continue  # another request created the counter first: increment it instead
-        return f"{tenant.code}-{service.code}-{year % 100:02d}-{number:06d}"
-    raise RuntimeError("Could not allocate a case reference")
+    number = next_number(service_key, year)
+    return f"{tenant.code}-{service.code}-{year % 100:02d}-{number:06d}"
 
 
 def open_case(service_key: str, *, applicant_email: str, applicant_name: str = "",
@@ -77,14 +84,17 @@ def open_case(service_key: str, *, applicant_email: str, applicant_name: str = "
     return case
 
 
-def may_fire(case: Case, transition: Transition, *, as_system: bool = False, as_applicant: bool = False) -> bool:
-    """True when the person (or the system) may fire `transition` on `case` by role."""
+def may_fire(case: Case, transition: Transition, *, as_system: bool = False, as_applicant: bool = False,
+             roles: Collection[str] | None = None) -> bool:
+    """True when the person (or the system, or a holder of `roles` such as an API token) may fire `transition`."""
     if as_system:
         return True
     if as_applicant:
         return transition.by_applicant
     if not transition.roles:
         return False
+    if roles is not None:
+        return not set(roles).isdisjoint(transition.roles)
     from frontcounter.accounts.auth import has_role
 
     return has_role(*transition.roles)
@@ -104,14 +114,14 @@ def refusal(case: Case, transition: Transition) -> str | None:
 
 
 def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool = False,
-         as_applicant: bool = False, public_note: bool = True) -> Case:
-    """Fire transition `name` on `case`, or raise TransitionRefused; not committed."""
+         as_applicant: bool = False, public_note: bool = True, roles: Collection[str] | None = None) -> Case:
+    """Fire `name` on `case` (checked against `roles`, e.g. an API token's, when given) or raise TransitionRefused."""
     workflow = workflow_for(case.service_key)
     try:
         transition = workflow.transition(name)
     except KeyError:
         raise TransitionRefused(_("There is no action called %(name)s.", name=name), "unknown_transition") from None
-    if not may_fire(case, transition, as_system=as_system, as_applicant=as_applicant):
+    if not may_fire(case, transition, as_system=as_system, as_applicant=as_applicant, roles=roles):
         raise TransitionRefused(_("Your role does not allow you to %(action)s.", action=transition.label.lower()),
                                 "forbidden")
     reason = refusal(case, transition)
@@ -128,9 +138,10 @@ def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool =
     audit("case.transition", target=f"case:{case.reference}", before={"state": before},
           after={"state": target.name, "transition": transition.name, "note": note}, actor=actor)
     _enter(case, workflow, target)
-    from frontcounter.tenancy.services import tenant_hooks
-
-    tenant_hooks().case_transitioned(case=case, transition=transition.name, from_state=before)
+    # Only the plugin that provides the case's service hears of it.
+    registry().hook_for_service(case.service_key, "case_transitioned")(
+        case=case, transition=transition.name, from_state=before
+    )
     return case
 
 

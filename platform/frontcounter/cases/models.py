@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from frontcounter.appendonly import AppendOnly, AppendOnlyError
 from frontcounter.extensions import db
 from frontcounter.tenancy.models import TenantOwned
 
@@ -43,7 +44,7 @@ class Case(TenantOwned, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class CaseEvent(TenantOwned, db.Model):
+class CaseEvent(AppendOnly, TenantOwned, db.Model):
     """One entry in a case's history: who, when, from which state to which, and any note."""
 
     __tablename__ = "case_event"
@@ -88,10 +89,5 @@ class ReferenceCounter(TenantOwned, db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CaseHistoryIsAppendOnly(RuntimeError):
-    """Raised on any attempt to change or delete a case's history through the ORM."""
-
-
-@event.listens_for(CaseEvent, "before_update")
-def _refuse_history_change(mapper: object, connection: object, target: CaseEvent) -> None:
-    raise CaseHistoryIsAppendOnly("Case history cannot be changed.")
+# Kept for callers that name it: changing case history raises AppendOnlyError.
+CaseHistoryIsAppendOnly = AppendOnlyError

@@ -40,7 +40,8 @@ def _case_or_404(reference: str):  # type: ignore[no-untyped-def]
 
 def _staff_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
-        db.select(StaffMember.id, Account.full_name).join(Account, Account.id == StaffMember.account_id)
+        db.select(StaffMember.id, Account.full_name)
+        .join(Account, Account.id == StaffMember.account_id)
         .order_by(Account.full_name)
     ).all()
     return [(row.id, row.full_name) for row in rows]
@@ -50,14 +51,26 @@ def _staff_choices() -> list[tuple[int, str]]:
 def queue(service_key: str) -> str:
     """A service's work queue: filter by state, assignee and overdue; soonest deadline first."""
     service = _service_or_404(service_key)
-    f = QueueFilter(service_key=service_key, state=request.args.get("state", ""),
-                    assignee=request.args.get("assignee", ""), overdue=request.args.get("overdue") == "yes",
-                    q=request.args.get("q", ""))
+    f = QueueFilter(
+        service_key=service_key,
+        state=request.args.get("state", ""),
+        assignee=request.args.get("assignee", ""),
+        overdue=request.args.get("overdue") == "yes",
+        q=request.args.get("q", ""),
+    )
     me = current_staff_member()
-    page = db.paginate(queue_query(f, me.id if me else None), page=request.args.get("page", 1, type=int),
-                       per_page=25, error_out=False)
-    return render_template("cases/queue.html", service=service, filter=f, page=page,
-                           counts=state_counts(service_key), staff=_staff_choices(), now=datetime.now(UTC))
+    page = db.paginate(
+        queue_query(f, me.id if me else None), page=request.args.get("page", 1, type=int), per_page=25, error_out=False
+    )
+    return render_template(
+        "cases/queue.html",
+        service=service,
+        filter=f,
+        page=page,
+        counts=state_counts(service_key),
+        staff=_staff_choices(),
+        now=datetime.now(UTC),
+    )
 
 
 @bp.get("/<service_key>/workflow")
@@ -77,9 +90,17 @@ def case(reference: str) -> str:
         for t in workflow.transitions_from(found.state)
         if engine.may_fire(found, t)
     ]
-    return render_template("cases/case.html", case=found, workflow=workflow, actions=actions,
-                           service=registry().services[found.service_key], staff=_staff_choices(),
-                           state=workflow.state(found.state), now=datetime.now(UTC))
+    # A plugin may give its own case page, <service>/staff/case.html, extending cases/case.html.
+    return render_template(
+        [f"{found.service_key}/staff/case.html", "cases/case.html"],
+        case=found,
+        workflow=workflow,
+        actions=actions,
+        service=registry().services[found.service_key],
+        staff=_staff_choices(),
+        state=workflow.state(found.state),
+        now=datetime.now(UTC),
+    )
 
 
 @bp.post("/case/<reference>/transition")
@@ -88,8 +109,12 @@ def transition(reference: str) -> Response | tuple[str, int]:
     found = _case_or_404(reference)
     account = current_account()
     try:
-        engine.fire(found, request.form.get("transition", ""), actor=account.email if account else "staff",
-                    note=request.form.get("note", ""))
+        engine.fire(
+            found,
+            request.form.get("transition", ""),
+            actor=account.email if account else "staff",
+            note=request.form.get("note", ""),
+        )
         db.session.commit()
     except engine.TransitionRefused as refused:
         db.session.rollback()

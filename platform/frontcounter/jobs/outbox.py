@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
+class RetryLater(Exception):
+    """Raised by outbox work that failed but recorded why: its changes are kept and it runs again after back-off."""
+
+
 class OutboxMessage(db.Model):
     """One piece of deferred work: which function, its arguments, its force, and whether it is done.
 
@@ -49,7 +53,10 @@ def defer(func: Callable[..., Any] | str, *args: Any, delay: timedelta | None = 
     """Add `func(*args, **kwargs)` to the outbox in the current transaction; it runs after commit."""
     now = _now()
     message = OutboxMessage(
-        tenant_id=current_tenant_id(), target=_target(func), args=list(args), kwargs=kwargs,
+        tenant_id=current_tenant_id(),
+        target=_target(func),
+        args=list(args),
+        kwargs=kwargs,
         available_at=now + (delay or timedelta(0)),
         # Immediate work is dispatched after commit; the relay only retries it after a grace period.
         dispatched_at=None if delay else now,
@@ -68,16 +75,46 @@ def _collect(session: Session, flush_context: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint ended: wait for the real commit
     pending = session.info.pop("frontcounter_outbox", [])
     now = _now()
-    for message_id, tenant_id, available_at in pending:
-        if available_at is not None and _aware(available_at) > now:
-            continue  # scheduled for later: the relay sends it when due
-        dispatch(message_id, tenant_id)
+    # Work deferred with a delay is left for the relay, which sends it when due.
+    due = [
+        (message_id, tenant_id)
+        for message_id, tenant_id, available_at in pending
+        if available_at is None or _aware(available_at) <= now
+    ]
+    sent = _dispatch_all(due)
+    if len(sent) < len(due):
+        _mark_undispatched(session, [message_id for message_id, _ in due if message_id not in sent])
+
+
+def _dispatch_all(messages: list[tuple[int, int | None]]) -> set[int]:
+    """Dispatch in order, stopping at the first failure (a queue that is down would only time out again)."""
+    sent: set[int] = set()
+    for message_id, tenant_id in messages:
+        if not dispatch(message_id, tenant_id):
+            break
+        sent.add(message_id)
+    return sent
+
+
+def _mark_undispatched(session: Session, message_ids: list[int]) -> None:
+    """The queue was down at commit: clear dispatched_at so the next relay sends them without waiting."""
+    try:
+        with session.get_bind().begin() as connection:
+            connection.execute(
+                db.update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(dispatched_at=None)
+            )
+    except Exception:
+        log.exception("Could not mark outbox messages %s for the relay", message_ids)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: work deferred earlier in the transaction still stands
     session.info.pop("frontcounter_outbox", None)
 
 
@@ -85,12 +122,21 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _job_id(message_id: int) -> str:
+    return f"outbox-{message_id}"
+
+
 def dispatch(message_id: int, tenant_id: int | None) -> bool:
     """Queue the job for one outbox message; False (and it stays pending) when the queue is down."""
     try:
         get_queue().enqueue(
-            "frontcounter.jobs.runner.run", tenant_id, "frontcounter.jobs.outbox:execute", [message_id], {},
-            job_id=f"outbox-{message_id}", meta={"tenant_id": tenant_id, "outbox_id": message_id},
+            "frontcounter.jobs.runner.run",
+            tenant_id,
+            "frontcounter.jobs.outbox:execute",
+            [message_id],
+            {},
+            job_id=_job_id(message_id),
+            meta={"tenant_id": tenant_id, "outbox_id": message_id},
             failure_ttl=7 * 24 * 3600,
         )
         return True
@@ -100,22 +146,33 @@ def dispatch(message_id: int, tenant_id: int | None) -> bool:
 
 
 def execute(message_id: int) -> Any:
-    """Run one outbox message once: skipped when already done, marked done in the same transaction."""
+    """Run one outbox message once: skipped when already done, marked done in the same transaction.
+
+    The row is locked while the work runs, so a duplicate dispatch waits and then finds it done. On
+    RetryLater the work's own changes are kept and the message is rescheduled; on any other error
+    everything is rolled back, the failure is counted and the error re-raised (rq records it).
+    """
     from frontcounter.jobs.runner import resolve
 
     message = db.session.get(OutboxMessage, message_id, with_for_update=True)
     if message is None or message.done_at is not None:
         return None
+    if message.tenant_id != current_tenant_id():
+        log.error(
+            "Outbox message %s is force %s's; a job for another force must not run it", message_id, message.tenant_id
+        )
+        return None
     try:
         result = resolve(message.target)(*message.args, **message.kwargs)
+    except RetryLater as exc:
+        _reschedule(message, exc)
+        log.warning("Outbox message %s will be retried: %s", message_id, exc)
+        return None
     except Exception as exc:
         db.session.rollback()
         failed = db.session.get(OutboxMessage, message_id)
         if failed is not None:
-            failed.attempts += 1
-            failed.last_error = f"{type(exc).__name__}: {exc}"[:4000]
-            failed.available_at = _now() + timedelta(minutes=2 ** min(failed.attempts, 10))
-            failed.dispatched_at = None
+            _reschedule(failed, exc)
             db.session.commit()
         raise
     message.attempts += 1
@@ -123,18 +180,48 @@ def execute(message_id: int) -> Any:
     return result
 
 
-def relay(grace: timedelta = timedelta(seconds=60), limit: int = 500) -> int:
-    """Re-dispatch messages that are due and not done (queue was down, or a worker died); return how many."""
-    now = _now()
+def _reschedule(message: OutboxMessage, exc: Exception) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:4000]
+    message.available_at = _now() + timedelta(minutes=2 ** min(message.attempts, 10))
+    message.dispatched_at = None
+
+
+def _waiting_in_queue(message_id: int) -> bool:
+    """True when the message's job is still queued (not lost, not started): re-sending it would only repeat it."""
+    from rq.job import Job, JobStatus
+
+    try:
+        queue = get_queue()
+        return Job.fetch(_job_id(message_id), connection=queue.connection).get_status() == JobStatus.QUEUED
+    except Exception:  # noqa: BLE001 - no such job, or Redis down: dispatch decides
+        return False
+
+
+def relay(grace: timedelta = timedelta(seconds=60), limit: int = 500, now: datetime | None = None) -> int:
+    """Re-dispatch messages that are due and not done (queue was down, or a worker died); return how many.
+
+    A message dispatched less than `grace` ago is left alone (its job is probably still running).
+    """
+    now = now or _now()
     rows = db.session.execute(
-        db.select(OutboxMessage.id, OutboxMessage.tenant_id)
-        .where(OutboxMessage.done_at.is_(None), OutboxMessage.available_at <= now,
-               OutboxMessage.attempts < MAX_ATTEMPTS,
-               (OutboxMessage.dispatched_at.is_(None)) | (OutboxMessage.dispatched_at <= now - grace))
-        .order_by(OutboxMessage.id).limit(limit)
+        db.select(OutboxMessage.id, OutboxMessage.tenant_id, OutboxMessage.dispatched_at)
+        .where(
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.available_at <= now,
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+            (OutboxMessage.dispatched_at.is_(None)) | (OutboxMessage.dispatched_at <= now - grace),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     ).all()
-    sent = [row.id for row in rows if dispatch(row.id, row.tenant_id)]
+    due = [(row.id, row.tenant_id) for row in rows if row.dispatched_at is None or not _waiting_in_queue(row.id)]
+    sent = _dispatch_all(due)
     if sent:
-        db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id.in_(sent)).values(dispatched_at=now))
+        db.session.execute(
+            db.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(sent), OutboxMessage.done_at.is_(None))
+            .values(dispatched_at=now)
+        )
         db.session.commit()
     return len(sent)

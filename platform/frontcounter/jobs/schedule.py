@@ -1,4 +1,4 @@
-"""Periodic work run by `frontcounter sweep`: due timers, the outbox relay, and plugins' tasks."""
+"""Periodic work run by `frontcounter sweep`: due timers, the outbox relay, email status, and plugins' tasks."""
 
 from __future__ import annotations
 
@@ -24,12 +24,18 @@ class PeriodicTask:
 
 def core_tasks() -> list[PeriodicTask]:
     """The core's own periodic tasks."""
+    from frontcounter.bookings.holds import expire_holds
     from frontcounter.cases.timers import fire_due_timers
     from frontcounter.jobs.outbox import relay
+    from frontcounter.notifications.status import refresh_notify_statuses
+    from frontcounter.payments.reconcile import reconcile
 
     return [
         PeriodicTask("outbox-relay", relay, timedelta(seconds=30)),
         PeriodicTask("case-timers", fire_due_timers, timedelta(seconds=30)),
+        PeriodicTask("booking-holds", expire_holds, timedelta(seconds=60)),
+        PeriodicTask("email-status", refresh_notify_statuses, timedelta(minutes=5)),
+        PeriodicTask("payments-reconcile", reconcile, timedelta(days=1)),
     ]
 
 
@@ -54,7 +60,7 @@ def run_due(last_run: dict[str, datetime], now: datetime | None = None) -> dict[
         try:
             results[task.name] = task.func()
             db.session.commit()
-        except Exception as exc:  # noqa: BLE001 - one failing task must not stop the others
+        except Exception as exc:
             db.session.rollback()
             log.exception("Periodic task %s failed", task.name)
             results[task.name] = f"error: {exc}"

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontcounter.extensions import db
+
+# Delivery statuses, in GOV.UK Notify's words where it has one:
+#   queued             recorded; the outbox job will hand it to the transport
+#   sending, created   accepted by GOV.UK Notify, outcome not known yet (a callback or the poll tells)
+#   sent               accepted by the SMTP server (SMTP tells nothing more)
+#   delivered          GOV.UK Notify confirmed delivery, or the local mailbox stored it
+#   permanent-failure  the address does not exist or the provider refused it for good
+#   temporary-failure  the recipient's inbox was full or unavailable (Notify gave up)
+#   technical-failure  could not be handed over; the outbox retries it with back-off
+PENDING_STATUSES = ("sending", "created")
+FINAL_STATUSES = ("sent", "delivered", "permanent-failure", "temporary-failure")
 
 
 class EmailMessage(db.Model):
@@ -28,4 +39,13 @@ class EmailMessage(db.Model):
     transport: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32), default="created")
     error: Mapped[str] = mapped_column(Text, default="")
+    # The provider's id for the email (GOV.UK Notify's notification id), to match callbacks and polls.
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+
+    def record_status(self, status: str, error: str = "") -> None:
+        """Set the delivery status (and error text), stamping when it changed."""
+        if status != self.status or error != self.error:
+            self.status_at = datetime.now(UTC)
+        self.status, self.error = status, error[:2000]

@@ -7,10 +7,12 @@ from typing import Any
 from flask import render_template
 
 from frontcounter.extensions import db
-from frontcounter.jobs.outbox import defer
+from frontcounter.jobs.outbox import RetryLater, defer
 from frontcounter.notifications.models import EmailMessage
-from frontcounter.notifications.transports import configured_transport
+from frontcounter.notifications.transports import PermanentFailure, configured_transport
 from frontcounter.tenancy.context import current_tenant_or_none
+
+RETRYABLE_STATUSES = ("queued", "technical-failure")
 
 
 def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMessage:
@@ -20,8 +22,13 @@ def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMes
     text = render_template(f"{template}.txt", subject=subject, **context)
     html = render_template(f"{template}.html", subject=subject, **context)
     message = EmailMessage(
-        tenant_id=tenant.id if tenant else None, to=to, subject=subject, text_body=text, html_body=html,
-        transport=configured_transport().name, status="queued",
+        tenant_id=tenant.id if tenant else None,
+        to=to,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        transport=configured_transport().name,
+        status="queued",
     )
     db.session.add(message)
     db.session.flush()
@@ -29,21 +36,30 @@ def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMes
     return message
 
 
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
 def deliver(message_id: int) -> str:
-    """Outbox job: hand one recorded email to the transport and record the outcome."""
+    """Outbox job: hand one recorded email to the transport and record the outcome.
+
+    A failed hand-over is recorded as "technical-failure" and retried by the outbox with back-off;
+    a refusal for good is "permanent-failure" and not retried. A repeated job sends nothing twice.
+    """
     message = db.session.get(EmailMessage, message_id)
     if message is None:
         return "missing"
-    if message.status not in ("queued", "technical-failure"):
-        return message.status  # already delivered: a repeated job sends nothing twice
+    if message.status not in RETRYABLE_STATUSES:
+        return message.status
     transport = configured_transport()
     message.transport = transport.name
     try:
-        message.status = transport.deliver(message)
-        message.error = ""
+        status = transport.deliver(message)
+    except PermanentFailure as exc:
+        message.record_status("permanent-failure", _describe(exc))
+        return message.status
     except Exception as exc:
-        message.status = "technical-failure"
-        message.error = f"{type(exc).__name__}: {exc}"[:2000]
-        db.session.commit()
-        raise
-    return message.status
+        message.record_status("technical-failure", _describe(exc))
+        raise RetryLater(message.error) from exc
+    message.record_status(status)
+    return status

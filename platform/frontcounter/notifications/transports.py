@@ -1,19 +1,26 @@
-"""Email transports: the local mailbox (development default) and SMTP."""
+"""Email transports: the local mailbox (development default), SMTP and GOV.UK Notify."""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
 from email.message import EmailMessage as MimeMessage
-from typing import Protocol
+from email.utils import formatdate, make_msgid
+from typing import Any, Protocol
 
-from flask import current_app
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from frontcounter.notifications.models import EmailMessage
+from frontcounter.notifications.settings import NOTIFY_API_URL, setting
+
+
+class PermanentFailure(Exception):
+    """The provider refused the email for good (no such address, invalid request): do not retry."""
 
 
 class Transport(Protocol):
-    """Delivers one recorded EmailMessage; returns the new status or raises."""
+    """Delivers one recorded EmailMessage: returns its new status, or raises (PermanentFailure: don't retry)."""
 
     name: str
 
@@ -41,34 +48,102 @@ class SmtpTransport:
         self.host, self.port, self.username, self.password = host, port, username, password
         self.starttls, self.sender = starttls, sender
 
-    def deliver(self, message: EmailMessage) -> str:
-        """Send a multipart email (plain text and HTML) over SMTP."""
+    def mime(self, message: EmailMessage) -> MimeMessage:
+        """The email as MIME: plain text, with the HTML part as an alternative."""
         mime = MimeMessage()
         mime["From"] = self.sender
         mime["To"] = message.to
         mime["Subject"] = message.subject
+        mime["Date"] = formatdate(localtime=False)
+        mime["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
         mime.set_content(message.text_body)
         if message.html_body:
             mime.add_alternative(message.html_body, subtype="html")
-        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
-            if self.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if self.username:
-                smtp.login(self.username, self.password)
-            smtp.send_message(mime)
+        return mime
+
+    def deliver(self, message: EmailMessage) -> str:
+        """Send a multipart email (plain text and HTML) over SMTP; 'sent' once the server accepts it."""
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password)
+                smtp.send_message(self.mime(message))
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _reply in exc.recipients.values()]
+            if codes and all(code >= 500 for code in codes):
+                raise PermanentFailure(f"SMTP server refused {message.to}: {exc.recipients}") from exc
+            raise
         return "sent"
 
 
+class NotifyTransport:
+    """Sends through GOV.UK Notify with one generic email template whose subject and body are
+    ((subject)) and ((body)); Notify reports the outcome later (callback or poll)."""
+
+    name = "notify"
+
+    def __init__(self, api_key: str, template_id: str, base_url: str = NOTIFY_API_URL) -> None:
+        self.api_key, self.template_id, self.base_url = api_key, template_id, base_url
+
+    def client(self) -> NotificationsAPIClient:
+        """A Notify API client (not thread-safe: one per use)."""
+        return NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=15)
+
+    @staticmethod
+    def reference(message: EmailMessage) -> str:
+        """Our reference for the email at Notify, unique even if a database is re-created."""
+        created = int(message.created_at.timestamp()) if message.created_at else 0
+        return f"frontcounter-email-{message.id}-{created}"
+
+    def deliver(self, message: EmailMessage) -> str:
+        """Hand the email to Notify (once: a retry first asks Notify whether it already has it)."""
+        if not self.template_id:
+            raise RuntimeError("NOTIFY_EMAIL_TEMPLATE_ID is not set")
+        client = self.client()
+        reference = self.reference(message)
+        earlier = client.get_all_notifications(template_type="email", reference=reference).get("notifications")
+        if earlier:
+            message.provider_ref = str(earlier[0]["id"])
+            return "sending"
+        try:
+            response: dict[str, Any] = client.send_email_notification(
+                email_address=message.to,
+                template_id=self.template_id,
+                personalisation={"subject": message.subject, "body": message.text_body},
+                reference=reference,
+            )
+        except APIError as exc:
+            if exc.status_code == 400:  # Notify validated and refused it (bad address, team-only key, ...)
+                raise PermanentFailure(f"GOV.UK Notify refused it: {exc.message}") from exc
+            raise
+        message.provider_ref = str(response["id"])
+        return "sending"
+
+
+def notify_transport() -> NotifyTransport | None:
+    """The GOV.UK Notify transport when NOTIFY_API_KEY is set, else None."""
+    api_key = setting("NOTIFY_API_KEY")
+    if not api_key:
+        return None
+    return NotifyTransport(
+        api_key, setting("NOTIFY_EMAIL_TEMPLATE_ID"), setting("NOTIFY_BASE_URL", NOTIFY_API_URL) or NOTIFY_API_URL
+    )
+
+
 def configured_transport() -> Transport:
-    """Return the transport the environment asks for (SMTP_HOST set -> SMTP, else mailbox)."""
-    cfg = current_app.config
-    if cfg.get("SMTP_HOST"):
+    """The transport the settings ask for: GOV.UK Notify (NOTIFY_API_KEY), SMTP (SMTP_HOST), else the mailbox."""
+    notify = notify_transport()
+    if notify is not None:
+        return notify
+    if setting("SMTP_HOST"):
         return SmtpTransport(
-            cfg["SMTP_HOST"],
-            int(cfg.get("SMTP_PORT", 25)),
-            cfg.get("SMTP_USERNAME", ""),
-            cfg.get("SMTP_PASSWORD", ""),
-            bool(cfg.get("SMTP_STARTTLS")),
-            cfg.get("MAIL_FROM", ""),
+            setting("SMTP_HOST"),
+            int(setting("SMTP_PORT", "25") or 25),
+            setting("SMTP_USERNAME"),
+            setting("SMTP_PASSWORD"),
+            setting("SMTP_STARTTLS").lower() in {"1", "true", "yes", "on"},
+            setting("MAIL_FROM"),
         )
     return MailboxTransport()

@@ -1,1 +1,11 @@
-"""Payments: providers behind one interface, Payment and Refund rows, webhooks, reconciliation."""
+"""Payments: providers behind one interface, Payment and Refund rows, webhooks, reconciliation.
+
+A plugin declares its fee in its settings schema and calls start_payment(); the case's transition
+(guarded by PAID) fires once the provider confirms the money, whichever of the payer's return and
+the provider's webhook arrives first.
+"""
+
+from frontcounter.payments.guards import PAID, is_paid
+from frontcounter.payments.service import PaymentRefused, start_payment
+
+__all__ = ["PAID", "PaymentRefused", "is_paid", "start_payment"]

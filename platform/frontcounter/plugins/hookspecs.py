@@ -43,8 +43,11 @@ def staff_dashboard_links(tenant: TenantRef) -> list[dict[str, Any]]:
 
 
 @hookspec
-def seed_demo_data(tenant: TenantRef) -> None:
-    """Create demonstration data for `tenant` (called by `frontcounter demo seed` inside its scope)."""
+def seed_demo_data(tenant: TenantRef) -> list[str] | None:
+    """Create demonstration data for `tenant` (called by `frontcounter demo seed` inside its scope).
+
+    May return lines to print after the force's sign-ins (e.g. demo references to try); None prints nothing.
+    """
 
 
 @hookspec
@@ -54,9 +57,14 @@ def tenant_settings_changed(tenant: TenantRef, service_key: str, settings: dict[
 
 @hookspec
 def case_transitioned(case: Any, transition: str, from_state: str | None) -> None:
-    """React after a case of one of this plugin's services moved state (same transaction; use defer for slow work)."""
+    """React after a case of this plugin's own service moved state (same transaction; defer slow work)."""
 
 
 @hookspec
 def periodic_tasks() -> list[Any]:
     """Return PeriodicTask objects that `frontcounter sweep` runs on their interval."""
+
+
+@hookspec
+def person_checks(tenant: TenantRef) -> list[Any]:
+    """Return adapters that check a person against the force's intelligence systems (see frontcounter.checks)."""

@@ -32,6 +32,8 @@ class PluginRegistry:
             for service in (impl() if impl else None) or []:
                 if service.key in self.services:
                     raise ValueError(f"Service key {service.key!r} is provided by two plugins.")
+                if any(other.code == service.code for other in self.services.values()):
+                    raise ValueError(f"Service code {service.code!r} (used in case references) is taken.")
                 service.plugin_name = name
                 service.version = service.version or self.plugin_version(name)
                 self.services[service.key] = service
@@ -79,6 +81,12 @@ class PluginRegistry:
                 if candidate.is_dir() and str(candidate) not in dirs:
                     dirs.append(str(candidate))
         return dirs
+
+    def hook_for_service(self, service_key: str, name: str) -> Any:
+        """Return a caller for hook `name` that reaches only the plugin providing `service_key`."""
+        owner = self.pm.get_plugin(self.services[service_key].plugin_name)
+        others = [p for _n, p in self.pm.list_name_plugin() if p is not owner]
+        return self.pm.subset_hook_caller(name, remove_plugins=others)
 
     def for_tenant(self, enabled_keys: Iterable[str]) -> TenantHooks:
         """Return hook callers that skip plugins whose services are all switched off."""

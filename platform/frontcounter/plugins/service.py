@@ -31,6 +31,7 @@ class Service:
     start_endpoint: str | None = None
     allows_guest: bool = False
     workflow: Workflow | None = None
+    booking_rules: Any = None
     plugin_name: str = ""
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -15,7 +15,10 @@ from frontcounter.tenancy.context import (
 from frontcounter.tenancy.models import Tenant
 
 # Paths that stay national even on a force's own host name.
-NATIONAL_PREFIXES = ("/assets/", "/static/", "/govuk/", "/api/", "/healthz", "/account/", "/platform/", "/_dev/")
+NATIONAL_PREFIXES = (
+    "/assets/", "/static/", "/govuk/", "/api/", "/healthz", "/account/", "/platform/", "/_dev/", "/language/",
+    "/accessibility", "/payments/webhooks/", "/notifications/",
+)
 
 
 def _pull_force(endpoint: str | None, values: dict[str, Any] | None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import Select, visitors
+from sqlalchemy.sql.util import find_tables
 
 from frontcounter.tenancy.context import TenantScopeError, current_tenant_id, platform_wide_reason
 from frontcounter.tenancy.models import TenantOwned
@@ -13,12 +15,76 @@ def _touches_tenant_owned(state: ORMExecuteState) -> bool:
     return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
 
 
+def _tenant_tables() -> set[str]:
+    tables: set[str] = set()
+    pending = list(TenantOwned.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        table = getattr(cls, "__table__", None)
+        if table is not None:
+            tables.add(table.name)
+    return tables
+
+
+def _tables_in(element: object) -> set[str]:
+    return {t.name for t in find_tables(element, include_aliases=True) if hasattr(t, "name")}  # type: ignore[arg-type]
+
+
+def _covered_tables(statement: object) -> set[str]:
+    """Tables whose rows the ORM criteria will filter: selected entities, joined entities, DML targets."""
+    covered: set[str] = set()
+    for description in getattr(statement, "column_descriptions", None) or []:
+        entity = description.get("entity") if isinstance(description, dict) else None
+        if entity is not None and hasattr(entity, "__table__"):
+            covered.add(entity.__table__.name)
+    for join in getattr(statement, "_setup_joins", ()) or ():
+        target = join[0]
+        entity = getattr(target, "_annotations", {}).get("parententity")
+        mapper = getattr(entity, "mapper", None) or getattr(inspect(target, raiseerr=False), "mapper", None)
+        if mapper is not None:
+            covered.add(mapper.local_table.name)
+    entity = getattr(statement, "entity_description", None)
+    if isinstance(entity, dict) and entity.get("entity") is not None:
+        covered.add(entity["entity"].__table__.name)
+    if covered and isinstance(statement, Select):
+        # An ORM-enabled select: the criteria also reach ORM-mapped tables joined in its FROM clause.
+        for from_ in statement.get_final_froms():
+            for table in find_tables(from_, include_aliases=True):
+                if getattr(table, "_annotations", {}).get("parententity") is not None:
+                    covered.add(table.name)
+    return covered
+
+
+def _refuse_unscopable(statement: object) -> None:
+    """Fail closed on shapes the criteria cannot reach: tenant tables in subqueries or bare select_from."""
+    tenant_tables = _tenant_tables()
+    if not _tables_in(statement) & tenant_tables:
+        return
+    for element in visitors.iterate(statement):  # type: ignore[arg-type]
+        if element is not statement and isinstance(element, Select) and _tables_in(element) & tenant_tables:
+            raise TenantScopeError(
+                "A subquery reads tenant-owned tables, which automatic scoping cannot filter. "
+                "Select the entity (or its columns) at the top level, or use frontcounter's db.paginate."
+            )
+    uncovered = (_tables_in(statement) & tenant_tables) - _covered_tables(statement)
+    if uncovered:
+        raise TenantScopeError(
+            f"Tenant-owned table(s) {sorted(uncovered)} are read without selecting their entity, so scoping "
+            "cannot filter them: select Model columns (e.g. func.count(Model.id)) instead of select_from(Model)."
+        )
+
+
 def _scope_statement(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    if state.execution_options.get("_frontcounter_scoped") or not _touches_tenant_owned(state):
+    if state.execution_options.get("_frontcounter_scoped"):
         return
     if platform_wide_reason() is not None:
+        return
+    if state.is_select and not state.is_relationship_load and not state.is_column_load:
+        _refuse_unscopable(state.statement)
+    if not _touches_tenant_owned(state):
         return
     tenant_id = current_tenant_id()
     if tenant_id is None:
@@ -55,7 +121,20 @@ def _refuse_moves(session: Session, flush_context: object, instances: object) ->
 
 def install_scoping() -> None:
     """Attach the scoping listeners to every SQLAlchemy session (idempotent)."""
+    from frontcounter import appendonly
+
+    appendonly.install()
     if not event.contains(Session, "do_orm_execute", _scope_statement):
         event.listen(Session, "do_orm_execute", _scope_statement)
         event.listen(Session, "transient_to_pending", _stamp_new)
         event.listen(Session, "before_flush", _refuse_moves)
+
+
+def check_loaded(obj: object) -> object:
+    """Filter a row returned by Session.get: another force's row (from the identity map) becomes None."""
+    if obj is None or not isinstance(obj, TenantOwned) or platform_wide_reason() is not None:
+        return obj
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantScopeError(f"Loading {type(obj).__name__} with no police force in scope.")
+    return obj if obj.tenant_id == tenant_id else None

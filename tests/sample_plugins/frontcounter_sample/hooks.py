@@ -24,6 +24,7 @@ def register_services() -> list[Service]:
             summary="Apply for a parking permit.",
             settings_schema=SampleSettings,
             workflow=WORKFLOW,
+            booking_rules=views_bookings.RULES,
             public_blueprint=views.public,
             staff_blueprint=views.staff,
             start_endpoint="sample.start",

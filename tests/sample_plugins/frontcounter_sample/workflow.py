@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from frontcounter.cases import Guard, State, Timer, Transition, Workflow
-
-
-def _paid(case) -> str | None:
-    return None if case.data.get("paid") else "The fee has not been paid."
-
-
-PAID = Guard("paid", _paid)
+from frontcounter.cases import State, Timer, Transition, Workflow
+from frontcounter.payments import PAID
 
 WORKFLOW = Workflow(
     states=[

@@ -1,0 +1,100 @@
+"""Bearer-token authentication for the back-office API: the token decides the force and the roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g, request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from frontcounter.api.problems import ApiErrorSchema, ApiProblem, problem_response
+from frontcounter.api.tokens import find_token, touch
+from frontcounter.extensions import csrf, db
+from frontcounter.tenancy.context import reset_request_tenant, set_request_tenant
+
+SECURITY_SCHEME = "ForceToken"
+SECURITY_SCHEME_DOC = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A force's API token, created by a force administrator on the staff pages "
+    "(/<force>/staff/admin/api-tokens). It decides the force and the staff roles the caller acts with.",
+}
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """The force system calling the API, as its token describes it."""
+
+    token_id: int
+    name: str
+    roles: frozenset[str]
+
+    @property
+    def actor(self) -> str:
+        """How the caller appears in case history and the audit log."""
+        return f"api:{self.name}"
+
+
+def current_api_client() -> ApiClient:
+    """Return the authenticated caller of this API request."""
+    return g._fc_api_client
+
+
+def _unauthorised(reason: str, message: str, error: str | None) -> ApiProblem:
+    challenge = 'Bearer realm="frontcounter"' + (f', error="{error}"' if error else "")
+    return ApiProblem(401, reason, message, headers={"WWW-Authenticate": challenge})
+
+
+def authenticate() -> None:
+    """Before each API request: resolve `Authorization: Bearer <token>` to its force and roles, or answer 401."""
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        raise _unauthorised("token_missing", _("Send an API token in the header Authorization: Bearer <token>."), None)
+    found = find_token(secret)
+    if found is None:
+        raise _unauthorised("token_invalid", _("The API token is not valid."), "invalid_token")
+    token, tenant = found
+    if not token.is_active:
+        raise _unauthorised("token_revoked", _("The API token has been revoked."), "invalid_token")
+    g._fc_api_client = ApiClient(token_id=token.id, name=token.name, roles=frozenset(token.roles or ()))
+    g._fc_api_tenant_reset = set_request_tenant(tenant.snapshot())
+    if touch(token):
+        db.session.commit()
+
+
+def _leave_force(exc: BaseException | None) -> None:
+    reset = g.pop("_fc_api_tenant_reset", None)
+    if reset is not None:
+        reset_request_tenant(reset)
+
+
+class TokenAuthBlueprint(Blueprint):
+    """A flask-smorest Blueprint whose every endpoint needs a force's API token (and says so in the OpenAPI)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(authenticate)
+        self.teardown_request(_leave_force)
+        self.register_error_handler(ApiProblem, problem_response)
+        self._prepare_doc_cbks.append(self._prepare_security_doc)
+        csrf.exempt(self)  # no cookies: a bearer token cannot be sent by another site's form
+
+    def register_views_in_doc(self, api: Any, app: Any, spec: Any, *, name: str, parameters: Any) -> None:
+        """Document the bearer-token security scheme and the shared error schema, then the views."""
+        if SECURITY_SCHEME not in spec.components.security_schemes:
+            spec.components.security_scheme(SECURITY_SCHEME, SECURITY_SCHEME_DOC)
+        if "ApiError" not in spec.components.schemas:
+            spec.components.schema("ApiError", schema=ApiErrorSchema)
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+
+    @staticmethod
+    def _prepare_security_doc(doc: dict[str, Any], doc_info: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        doc["security"] = [{SECURITY_SCHEME: []}]
+        doc.setdefault("responses", {})[401] = {
+            "description": "No API token, or one that is not valid or has been revoked",
+            "content": {"application/json": {"schema": "ApiError"}},
+        }
+        return doc

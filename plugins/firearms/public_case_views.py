@@ -1,0 +1,148 @@
+"""The applicant's pages for a sent application: follow it, pay the fee, choose the home visit time."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from frontcounter.accounts.auth import current_account
+from frontcounter.bookings import BookingRefused, BookingState, Slot, active_booking, available_slots, confirm, hold
+from frontcounter.cases import engine
+from frontcounter.cases.models import Case, CaseEvent
+from frontcounter.cases.public_views import visible_case
+from frontcounter.extensions import db
+from frontcounter.payments import PaymentRefused, is_paid, start_payment
+from frontcounter.plugins.manager import registry
+from frontcounter.web.urls import external_url
+from frontcounter_firearms.public_visits import BOOKABLE_STATE, VISIT, VISIT_RULES
+from frontcounter_firearms.rules import fee_for
+from frontcounter_firearms.views_public import SERVICE, bp
+from werkzeug.wrappers import Response
+
+SYSTEM_ACTOR = "system: firearms home visit"
+
+
+def _case(reference: str) -> Case:
+    case = visible_case(reference, request.args.get("token"))
+    if case.service_key != SERVICE:
+        abort(404)
+    return case
+
+
+def _actor(case: Case) -> str:
+    account = current_account()
+    return account.email if account is not None else case.applicant_email
+
+
+@bp.get("/cases/<reference>")
+def case(reference: str) -> str:
+    """The tracking page, with what the applicant can do now: pay, choose a visit time, see the booking."""
+    found = _case(reference)
+    workflow = engine.workflow_for(SERVICE)
+    events = db.session.scalars(
+        db.select(CaseEvent).where(CaseEvent.case_id == found.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
+    ).all()
+    return render_template(
+        "firearms/public/case.html",
+        case=found,
+        state=workflow.state(found.state),
+        workflow=workflow,
+        events=events,
+        service=registry().services[SERVICE],
+        booking=active_booking(found),
+        owes_fee=found.state == "awaiting_payment" and not is_paid(found),
+        rules=VISIT_RULES,
+    )
+
+
+@bp.route("/cases/<reference>/pay", methods=["GET", "POST"])
+def pay(reference: str) -> Response | str:
+    """Show the fee that applies and a Pay button that sends the applicant to the payment provider."""
+    found = _case(reference)
+    if found.state != "awaiting_payment" or is_paid(found):
+        return redirect(url_for("firearms.case", reference=found.reference))
+    fee = fee_for(found.data.get("application") or {})
+    pence = int(found.data["fee_pence"])
+    if request.method == "POST":
+        try:
+            next_url = start_payment(
+                found,
+                pence,
+                str(fee.label),
+                fulfil_transition="pay",
+                next_url=external_url("firearms.case", reference=found.reference),
+            )
+        except PaymentRefused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return redirect(url_for("firearms.case", reference=found.reference))
+        db.session.commit()
+        return redirect(next_url)
+    return render_template("firearms/public/pay.html", case=found, fee=fee, pence=pence)
+
+
+# -- the home visit -----------------------------------------------------------------------------
+
+
+def _chosen_slot() -> Slot | None:
+    slot_id = request.form.get("slot_id", "")
+    if not slot_id.isdecimal() or len(slot_id) > 9:
+        return None
+    return db.session.scalar(db.select(Slot).filter_by(id=int(slot_id), service_key=SERVICE, kind=VISIT))
+
+
+def _choose_page(found: Case, error: str | None = None) -> str:
+    return render_template(
+        "firearms/public/visit.html",
+        slots=available_slots(
+            SERVICE, kind=VISIT, case=found, rules=VISIT_RULES, page=request.args.get("page", 1, type=int)
+        ),
+        rules=VISIT_RULES,
+        case=found,
+        error=error,
+        heading=_("Choose a time for your home visit"),
+        action=url_for("firearms.visit", reference=found.reference),
+        button=_("Continue"),
+        back_href=url_for("firearms.case", reference=found.reference),
+    )
+
+
+@bp.route("/cases/<reference>/visit", methods=["GET", "POST"])
+def visit(reference: str) -> Response | str:
+    """Choose a home visit window: the place is held for 15 minutes until the applicant confirms it."""
+    found = _case(reference)
+    current = active_booking(found)
+    if (current is not None and current.state == BookingState.CONFIRMED) or found.state != BOOKABLE_STATE:
+        return redirect(url_for("firearms.case", reference=found.reference))
+    if request.method == "GET":
+        return _choose_page(found)
+    slot = _chosen_slot()
+    if slot is None:
+        return _choose_page(found, _("Select a time"))
+    try:
+        hold(slot, found, actor=_actor(found), rules=VISIT_RULES)
+        db.session.commit()
+    except BookingRefused as refused:
+        db.session.rollback()
+        return _choose_page(found, refused.message)
+    return redirect(url_for("firearms.visit_confirm", reference=found.reference))
+
+
+@bp.route("/cases/<reference>/visit/confirm", methods=["GET", "POST"])
+def visit_confirm(reference: str) -> Response | str:
+    """Check the held time and confirm it: the visit is booked and the case moves on."""
+    found = _case(reference)
+    current = active_booking(found)
+    if current is None or current.state != BookingState.HELD or found.state != BOOKABLE_STATE:
+        return redirect(url_for("firearms.visit", reference=found.reference))
+    if request.method == "POST":
+        try:
+            confirm(current, actor=_actor(found), rules=VISIT_RULES)
+            engine.fire(found, "book_visit", actor=SYSTEM_ACTOR, as_system=True)
+            db.session.commit()
+        except (BookingRefused, engine.TransitionRefused) as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return redirect(url_for("firearms.visit", reference=reference))
+        flash(_("Your home visit is booked. We have emailed you the details."), "success")
+        return redirect(url_for("firearms.case", reference=found.reference))
+    return render_template("firearms/public/visit_confirm.html", case=found, booking=current, rules=VISIT_RULES)

@@ -1,0 +1,116 @@
+"""What the firearms case page shows staff: the application's answers, referees, checks, visit and decision.
+
+case_facts() is a template global (firearms_case_facts), so the case details partial renders the same
+wherever the case page is drawn; page_context() gives the rest of the core case page's context.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from frontcounter.accounts.models import Account, StaffMember
+from frontcounter.cases import engine
+from frontcounter.extensions import db
+from frontcounter.plugins.manager import registry
+from frontcounter_firearms.checks import latest_checks
+from frontcounter_firearms.decisions import address_lines, certificates_of, holder_name
+from frontcounter_firearms.guards import application_of
+from frontcounter_firearms.models import CheckStatus, Referee
+from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_required
+
+if TYPE_CHECKING:
+    from frontcounter.cases.models import Case
+
+KINDS: dict[str, LazyString] = {"grant": _l("Grant"), "renewal": _l("Renewal"), "variation": _l("Variation")}
+CERTIFICATES: dict[str, LazyString] = {"fac": _l("Firearm certificate"), "sgc": _l("Shotgun certificate")}
+
+
+def label(value: Any) -> str:
+    """A stored choice shown to staff: 'deer_stalking' becomes 'Deer stalking'."""
+    text = str(value or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def referee_status(referee: Referee) -> tuple[str, str]:
+    """The referee's status as (text, tag colour class) for a GOV.UK tag."""
+    if referee.declined_at is not None:
+        return str(_l("Declined")), "govuk-tag--red"
+    if referee.has_confirmed:
+        return str(_l("Confirmed")), "govuk-tag--green"
+    if referee.confirmed_at is not None:
+        return str(_l("Replied: photo or declaration not confirmed")), "govuk-tag--orange"
+    return str(_l("Waiting")), "govuk-tag--grey"
+
+
+def _needed(application: dict[str, Any]) -> int | None:
+    try:
+        return referees_required(application.get("certificates") or ())
+    except ValueError:
+        return None
+
+
+def case_facts(case: Case) -> dict[str, Any]:
+    """Everything the firearms details partial shows about `case` (a few small queries)."""
+    data = case.data or {}
+    application = dict(application_of(case))
+    medical = data.get("medical") or {}
+    referees = list(db.session.scalars(db.select(Referee).where(Referee.case_id == case.id).order_by(Referee.id)))
+    checks = sorted(latest_checks(case).values(), key=lambda row: row.system)
+    return {
+        "holder": holder_name(case),
+        "kind": KINDS.get(application.get("kind", ""), label(application.get("kind"))),
+        "certificates": [CERTIFICATES.get(c, label(c)) for c in application.get("certificates") or ()],
+        "application": application,
+        "fee_pence": data.get("fee_pence"),
+        "personal": data.get("personal") or {},
+        "address": address_lines(case),
+        "addresses": (data.get("addresses") or {}).get("addresses") or [],
+        "medical_yes": [text for key, text in MEDICAL_CONDITIONS if medical.get(key) is True],
+        "medical_details": medical.get("details") or "",
+        "gp": data.get("gp") or {},
+        "convictions": data.get("convictions") or {},
+        "firearms": (data.get("firearms") or {}).get("firearms") or [],
+        "security": data.get("security") or {},
+        "referees": [(r, *referee_status(r)) for r in referees],
+        "referees_needed": _needed(application),
+        "checks": checks,
+        "flagged": [row for row in checks if row.status == CheckStatus.FLAGGED.value],
+        "check_errors": [row for row in checks if row.status == CheckStatus.ERROR.value],
+        "issued": certificates_of(case),
+        "refusal": data.get("refusal"),
+        "s28b_extended_to": data.get("s28b_extended_to"),
+        "visit": data.get("visit"),
+        "paper": data.get("paper"),
+        "label": label,
+    }
+
+
+def _staff_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        db.select(StaffMember.id, Account.full_name)
+        .join(Account, Account.id == StaffMember.account_id)
+        .order_by(Account.full_name)
+    ).all()
+    return [(row.id, row.full_name) for row in rows]
+
+
+def page_context(case: Case) -> dict[str, Any]:
+    """The core case page's context (actions this member of staff may take, staff to assign to)."""
+    workflow = engine.workflow_for(case.service_key)
+    actions = [
+        {"transition": t, "refusal": engine.refusal(case, t)}
+        for t in workflow.transitions_from(case.state)
+        if engine.may_fire(case, t)
+    ]
+    return {
+        "case": case,
+        "workflow": workflow,
+        "actions": actions,
+        "service": registry().services[case.service_key],
+        "staff": _staff_choices(),
+        "state": workflow.state(case.state),
+        "now": datetime.now(UTC),
+    }
