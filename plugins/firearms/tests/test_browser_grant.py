@@ -15,6 +15,7 @@ from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import link_in, live_url, mailbox, page, run_jobs  # noqa: F401 - live_url and page are fixtures
 
@@ -155,12 +156,12 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     tracking = page.url
     for link in (robin_link, sam_link):
         page.goto(link)
-        assert page.locator("#applicant-photo").is_visible()
+        expect(page.locator("#applicant-photo")).to_be_visible()
         page.get_by_label("How many years have you known the applicant?").fill("6")
         page.locator("input[name='photo_likeness'][value='yes']").check()
         page.locator("input[name='declaration']").check()
         page.get_by_role("button", name="Confirm", exact=True).click()
-        assert page.locator("#referee-confirmed").is_visible()
+        expect(page.locator("#referee-confirmed")).to_be_visible()
 
     move_case(app, alpha, reference, "start_checks")
     run_jobs(app)  # the background checks (at commit on the embedded backend; an rq worker's job with Redis)
@@ -185,4 +186,4 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     run_jobs(app)  # the certificate PDFs
     page.goto(tracking)
     assert "Granted" in page.locator("#current-state").inner_text()
-    assert page.locator("#case-documents").get_by_text("firearm-certificate-ALP-FAC-").is_visible()
+    expect(page.locator("#case-documents").get_by_text("firearm-certificate-ALP-FAC-")).to_be_visible()
