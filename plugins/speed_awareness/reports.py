@@ -154,7 +154,7 @@ def report_csv(report: SessionReport) -> str:
             _("Booked"),
             _("Attended"),
             _("Withdrawn"),
-            _("Fill rate %%"),
+            _("Fill rate %%") % (),  # the catalogue keeps "%%"; formatting leaves one "%"
             _("Income"),
             _("Central charge"),
             _("Force income"),
