@@ -7,8 +7,6 @@ the test cannot see.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from frontcounter.bookings import Booking, Slot, book
 from frontcounter.cases import engine
@@ -16,32 +14,11 @@ from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 
 from tests.conftest import csrf_token
+from tests.support.race import race as _race
 from tests.test_bookings import apply, at, make_slots, slot_row
 
 pytestmark = pytest.mark.postgres_only
 LOST = "Sorry, the last place at that time has just been taken. Choose another time."
-
-
-def _race(workers: list) -> list:  # type: ignore[type-arg]
-    """Run each zero-argument callable in its own thread, all released at once; return their results."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-    errors: list = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = workers[i]()
-        except Exception as exc:  # noqa: BLE001 - reported below with the thread's index
-            errors.append((i, exc))
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def _applicant(app, i: int):

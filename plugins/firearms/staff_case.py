@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from frontcounter.accounts.models import Account, StaffMember
+from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
@@ -88,15 +88,6 @@ def case_facts(case: Case) -> dict[str, Any]:
     }
 
 
-def _staff_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        db.select(StaffMember.id, Account.full_name)
-        .join(Account, Account.id == StaffMember.account_id)
-        .order_by(Account.full_name)
-    ).all()
-    return [(row.id, row.full_name) for row in rows]
-
-
 def page_context(case: Case) -> dict[str, Any]:
     """The core case page's context (actions this member of staff may take, staff to assign to)."""
     workflow = engine.workflow_for(case.service_key)
@@ -110,7 +101,7 @@ def page_context(case: Case) -> dict[str, Any]:
         "workflow": workflow,
         "actions": actions,
         "service": registry().services[case.service_key],
-        "staff": _staff_choices(),
+        "staff": staff_choices(),
         "state": workflow.state(case.state),
         "now": datetime.now(UTC),
     }

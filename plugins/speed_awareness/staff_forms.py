@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from frontcounter.accounts.models import StaffMember
 from frontcounter.bookings import SlotSpec
-from frontcounter.bookings.forms import MAX_SERIES, MAX_WEEKS, WEEKDAYS, read_date
+from frontcounter.bookings.forms import MAX_SERIES, MAX_WEEKS, WEEKDAYS, SlotForm, read_date
 from frontcounter.bookings.recurrence import weekly
 from frontcounter.bookings.slots import MAX_CAPACITY
 from frontcounter.bookings.times import now_utc, parse_time, uk_to_utc
@@ -24,18 +24,8 @@ _POSTCODE_MAX = 10
 _JOINING_LINK_MAX = 500
 
 
-@dataclass
-class StaffForm:
-    """What was typed (to show again), errors by field id in page order, and what the form describes."""
-
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    specs: list[SlotSpec] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when there are no errors."""
-        return not self.errors
+# The core's slot form holds what was typed, the errors by field and the slots it describes.
+StaffForm = SlotForm
 
 
 def _text(form: Mapping[str, str], name: str, errors: dict[str, str], what: str, *, limit: int = 200) -> str:

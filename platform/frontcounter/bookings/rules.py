@@ -10,22 +10,18 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from frontcounter.plugins.manager import registry
+from frontcounter.refusals import Refused
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
 
 
-class BookingRefused(Exception):
+class BookingRefused(Refused):
     """A booking change that may not happen; `message` is safe to show, `code` is for code and the API.
 
     Codes: slot_full, slot_cancelled, too_late, after_deadline, not_allowed, limit_reached, past_cutoff,
     too_many_reschedules, same_slot, wrong_service, not_active, hold_lost, bad_capacity, duplicate.
     """
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def _default_kinds() -> dict[str, Any]:

@@ -15,16 +15,12 @@ from frontcounter.cases.models import Case, CaseEvent, CaseTimer, ReferenceCount
 from frontcounter.cases.workflow import State, Transition, Workflow
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
+from frontcounter.refusals import Refused
 from frontcounter.tenancy.context import current_tenant
 
 
-class TransitionRefused(Exception):
-    """A transition that may not happen now; `message` is safe to show; `code` is for the API."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class TransitionRefused(Refused):
+    """A transition that may not happen now (wrong_state, guard_failed, forbidden, note_required, ...)."""
 
 
 def _now() -> datetime:
@@ -68,14 +64,25 @@ def next_reference(service_key: str, when: datetime | None = None) -> str:
     return f"{tenant.code}-{service.code}-{year % 100:02d}-{number:06d}"
 
 
-def open_case(service_key: str, *, applicant_email: str, applicant_name: str = "",
-              account_id: int | None = None, data: dict[str, Any] | None = None, actor: str = "") -> Case:
+def open_case(
+    service_key: str,
+    *,
+    applicant_email: str,
+    applicant_name: str = "",
+    account_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    actor: str = "",
+) -> Case:
     """Create a case in the workflow's first state (added to the session, not committed)."""
     workflow = workflow_for(service_key)
     case = Case(
-        reference=next_reference(service_key), service_key=service_key, state=workflow.initial.name,
-        applicant_email=applicant_email.strip().lower(), applicant_name=applicant_name,
-        applicant_account_id=account_id, data=dict(data or {}),
+        reference=next_reference(service_key),
+        service_key=service_key,
+        state=workflow.initial.name,
+        applicant_email=applicant_email.strip().lower(),
+        applicant_name=applicant_name,
+        applicant_account_id=account_id,
+        data=dict(data or {}),
     )
     db.session.add(case)
     db.session.flush()
@@ -84,8 +91,14 @@ def open_case(service_key: str, *, applicant_email: str, applicant_name: str = "
     return case
 
 
-def may_fire(case: Case, transition: Transition, *, as_system: bool = False, as_applicant: bool = False,
-             roles: Collection[str] | None = None) -> bool:
+def may_fire(
+    case: Case,
+    transition: Transition,
+    *,
+    as_system: bool = False,
+    as_applicant: bool = False,
+    roles: Collection[str] | None = None,
+) -> bool:
     """True when the person (or the system, or a holder of `roles` such as an API token) may fire `transition`."""
     if as_system:
         return True
@@ -104,8 +117,11 @@ def refusal(case: Case, transition: Transition) -> str | None:
     """Return why `transition` cannot happen now (wrong state or a failed guard), or None."""
     workflow = workflow_for(case.service_key)
     if case.state not in transition.source:
-        return _("You cannot %(action)s a case that is %(state)s.", action=transition.label.lower(),
-                 state=workflow.state(case.state).public_label.lower())
+        return _(
+            "You cannot %(action)s a case that is %(state)s.",
+            action=transition.label.lower(),
+            state=workflow.state(case.state).public_label.lower(),
+        )
     for guard in transition.guards:
         reason = guard.check(case)
         if reason:
@@ -113,8 +129,17 @@ def refusal(case: Case, transition: Transition) -> str | None:
     return None
 
 
-def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool = False,
-         as_applicant: bool = False, public_note: bool = True, roles: Collection[str] | None = None) -> Case:
+def fire(
+    case: Case,
+    name: str,
+    *,
+    actor: str,
+    note: str = "",
+    as_system: bool = False,
+    as_applicant: bool = False,
+    public_note: bool = True,
+    roles: Collection[str] | None = None,
+) -> Case:
     """Fire `name` on `case` (checked against `roles`, e.g. an API token's, when given) or raise TransitionRefused."""
     workflow = workflow_for(case.service_key)
     try:
@@ -122,8 +147,9 @@ def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool =
     except KeyError:
         raise TransitionRefused(_("There is no action called %(name)s.", name=name), "unknown_transition") from None
     if not may_fire(case, transition, as_system=as_system, as_applicant=as_applicant, roles=roles):
-        raise TransitionRefused(_("Your role does not allow you to %(action)s.", action=transition.label.lower()),
-                                "forbidden")
+        raise TransitionRefused(
+            _("Your role does not allow you to %(action)s.", action=transition.label.lower()), "forbidden"
+        )
     reason = refusal(case, transition)
     if reason:
         code = "wrong_state" if case.state not in transition.source else "guard_failed"
@@ -135,8 +161,13 @@ def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool =
     case.state = target.name
     _cancel_timers(case)
     _record(case, transition.name, before, target, actor, note, public=public_note)
-    audit("case.transition", target=f"case:{case.reference}", before={"state": before},
-          after={"state": target.name, "transition": transition.name, "note": note}, actor=actor)
+    audit(
+        "case.transition",
+        target=f"case:{case.reference}",
+        before={"state": before},
+        after={"state": target.name, "transition": transition.name, "note": note},
+        actor=actor,
+    )
     _enter(case, workflow, target)
     # Only the plugin that provides the case's service hears of it.
     registry().hook_for_service(case.service_key, "case_transitioned")(
@@ -145,10 +176,21 @@ def fire(case: Case, name: str, *, actor: str, note: str = "", as_system: bool =
     return case
 
 
-def _record(case: Case, transition: str, before: str | None, target: State, actor: str, note: str,
-            public: bool = True) -> None:
-    db.session.add(CaseEvent(case_id=case.id, at=_now(), actor=actor, transition=transition, from_state=before,
-                             to_state=target.name, note=note, public=public))
+def _record(
+    case: Case, transition: str, before: str | None, target: State, actor: str, note: str, public: bool = True
+) -> None:
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=_now(),
+            actor=actor,
+            transition=transition,
+            from_state=before,
+            to_state=target.name,
+            note=note,
+            public=public,
+        )
+    )
 
 
 def _enter(case: Case, workflow: Workflow, state: State) -> None:
@@ -174,8 +216,13 @@ def assign(case: Case, staff_member_id: int | None, *, actor: str) -> None:
     """Give the case to a member of staff (or nobody); audited."""
     before = case.assignee_id
     case.assignee_id = staff_member_id
-    audit("case.assigned", target=f"case:{case.reference}", before={"assignee_id": before},
-          after={"assignee_id": staff_member_id}, actor=actor)
+    audit(
+        "case.assigned",
+        target=f"case:{case.reference}",
+        before={"assignee_id": before},
+        after={"assignee_id": staff_member_id},
+        actor=actor,
+    )
 
 
 def find_case(reference: str) -> Case | None:

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from frontcounter.accounts.auth import current_account, current_staff_member, has_role, staff_required
-from frontcounter.accounts.models import Account, StaffMember
+from frontcounter.accounts.models import StaffMember
+from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
 from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
 from frontcounter.extensions import db
@@ -38,15 +39,6 @@ def _case_or_404(reference: str):  # type: ignore[no-untyped-def]
     return case
 
 
-def _staff_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        db.select(StaffMember.id, Account.full_name)
-        .join(Account, Account.id == StaffMember.account_id)
-        .order_by(Account.full_name)
-    ).all()
-    return [(row.id, row.full_name) for row in rows]
-
-
 @bp.get("/<service_key>/")
 def queue(service_key: str) -> str:
     """A service's work queue: filter by state, assignee and overdue; soonest deadline first."""
@@ -68,7 +60,7 @@ def queue(service_key: str) -> str:
         filter=f,
         page=page,
         counts=state_counts(service_key),
-        staff=_staff_choices(),
+        staff=staff_choices(),
         now=datetime.now(UTC),
     )
 
@@ -97,7 +89,7 @@ def case(reference: str) -> str:
         workflow=workflow,
         actions=actions,
         service=registry().services[found.service_key],
-        staff=_staff_choices(),
+        staff=staff_choices(),
         state=workflow.state(found.state),
         now=datetime.now(UTC),
     )

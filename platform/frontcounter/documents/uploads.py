@@ -17,6 +17,7 @@ from frontcounter.accounts.auth import current_account
 from frontcounter.documents.images import ImageRejected, reencode
 from frontcounter.documents.models import Document
 from frontcounter.documents.records import save_document
+from frontcounter.refusals import Refused
 
 if TYPE_CHECKING:
     from frontcounter.accounts.models import Account
@@ -49,13 +50,8 @@ IMAGES = ("image/jpeg", "image/png")
 IMAGES_AND_PDF = ("image/jpeg", "image/png", "application/pdf")
 
 
-class UploadRejected(Exception):
-    """An upload that was refused; `message` is safe to show next to the field, `code` is for code."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class UploadRejected(Refused):
+    """An upload that was refused; its message goes next to the field."""
 
 
 def store_upload(

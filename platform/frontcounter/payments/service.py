@@ -31,6 +31,7 @@ from frontcounter.payments.providers import (
     provider_for_new_payment,
 )
 from frontcounter.payments.settings import platform_charge
+from frontcounter.refusals import Refused
 from frontcounter.web.templating import pence
 from frontcounter.web.urls import external_url
 
@@ -38,13 +39,8 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "system: payments"
 
 
-class PaymentRefused(Exception):
-    """A payment or refund that may not happen; `message` is safe to show, `code` is for programs."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class PaymentRefused(Refused):
+    """A payment or refund that may not happen."""
 
 
 def _now() -> datetime:
@@ -174,15 +170,19 @@ def complete(payment: Payment) -> bool:
     if not _update_unless_paid(payment, state=PaymentState.SUCCESS.value, failure=""):
         return False
     case = db.session.get(Case, payment.case_id)
-    other = None if not payment.fulfil_transition else db.session.scalar(
-        db.select(Payment.public_id)
-        .where(
-            Payment.case_id == payment.case_id,
-            Payment.id != payment.id,
-            Payment.state == PaymentState.SUCCESS,
-            Payment.refunded_pence < Payment.amount_pence,
+    other = (
+        None
+        if not payment.fulfil_transition
+        else db.session.scalar(
+            db.select(Payment.public_id)
+            .where(
+                Payment.case_id == payment.case_id,
+                Payment.id != payment.id,
+                Payment.state == PaymentState.SUCCESS,
+                Payment.refunded_pence < Payment.amount_pence,
+            )
+            .limit(1)
         )
-        .limit(1)
     )
     if other is not None:
         note_discrepancy(payment, _("This application was already paid for by another payment: refund one of them."))

@@ -5,7 +5,6 @@ session and database connection); a barrier releases both requests at once."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from frontcounter.bookings import Booking
@@ -13,33 +12,12 @@ from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 
 from tests.conftest import csrf_token
+from tests.support.race import race as _race
 
 from .test_public_journey import add_offer, add_session, add_venue, sign_in
 
 pytestmark = pytest.mark.postgres_only
 LOST = "Sorry, the last place at that time has just been taken. Choose another time."
-
-
-def _race(workers: list) -> list:  # type: ignore[type-arg]
-    """Run each zero-argument callable in its own thread, all released together; return their results."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-    errors: list = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = workers[i]()
-        except Exception as exc:  # noqa: BLE001 - reported below with the thread's index
-            errors.append((i, exc))
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def test_two_drivers_racing_for_the_last_place_one_wins_the_other_is_offered_other_sessions(app, forces):
