@@ -122,3 +122,32 @@ def test_next_parameter_cannot_redirect_off_site(app, client):
         data={"email": "next@example.com", "password": PASSWORD, "csrf_token": csrf_token(html)},
     )
     assert response.headers["Location"] == "/account/"
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_limited_on_its_own(app, backend_urls):
+    from frontcounter import create_app
+
+    from tests.conftest import base_config
+
+    proxied = create_app({**base_config(backend_urls), "TRUSTED_PROXIES": 1})
+    client = proxied.test_client()
+    page = client.get("/account/sign-in").get_data(as_text=True)
+    token = csrf_token(page)
+    for i in range(20):  # the per-address limit is four times the per-email one
+        client.post(
+            "/account/sign-in",
+            data={"email": f"guess{i}@example.com", "password": "wrong wrong", "csrf_token": token},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+    locked = client.post(
+        "/account/sign-in",
+        data={"email": "new@example.com", "password": "wrong wrong", "csrf_token": token},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    other = client.post(
+        "/account/sign-in",
+        data={"email": "new@example.com", "password": "wrong wrong", "csrf_token": token},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert locked.status_code == 429
+    assert other.status_code == 200 and "Enter a correct email address and password" in other.get_data(as_text=True)

@@ -38,8 +38,11 @@ def test_every_core_message_has_a_welsh_translation():
     translations = ROOT / "platform" / "frontcounter" / "translations"
     template = read_po((translations / "messages.pot").open("rb"))
     welsh = read_po((translations / "cy" / "LC_MESSAGES" / "messages.po").open("rb"))
-    missing = [m.id for m in template if m.id and (welsh.get(m.id) is None or not welsh.get(m.id).string
-                                                   or welsh.get(m.id).fuzzy)]
+    missing = [
+        m.id
+        for m in template
+        if m.id and (welsh.get(m.id) is None or not welsh.get(m.id).string or welsh.get(m.id).fuzzy)
+    ]
     assert not missing, f"untranslated in cy: {missing[:10]}"
 
 
@@ -47,9 +50,67 @@ def test_the_message_template_is_up_to_date_with_the_code(tmp_path):
     from babel.messages.frontend import CommandLineInterface
 
     out = tmp_path / "fresh.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "platform" / "babel.cfg"),
-                                "-k", "_l", "-k", "lazy_gettext", "-o", str(out),
-                                str(ROOT / "platform" / "frontcounter")])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "platform" / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(out),
+            str(ROOT / "platform" / "frontcounter"),
+        ]
+    )
     fresh = {m.id for m in read_po(out.open("rb")) if m.id}
     committed = {m.id for m in read_po((ROOT / "platform/frontcounter/translations/messages.pot").open("rb")) if m.id}
     assert fresh == committed, f"run the extract in platform/frontcounter/translations/README.md: {fresh ^ committed}"
+
+
+def test_every_plugin_catalogue_is_complete_in_welsh():
+    incomplete = {}
+    for translations in sorted((ROOT / "plugins").glob("*/translations")):
+        welsh = read_po((translations / "cy" / "LC_MESSAGES" / "messages.po").open("rb"))
+        template = read_po((translations / "messages.pot").open("rb"))
+        missing = [
+            m.id
+            for m in template
+            if m.id and (welsh.get(m.id) is None or not welsh.get(m.id).string or welsh.get(m.id).fuzzy)
+        ]
+        if missing:
+            incomplete[translations.parent.name] = missing[:5]
+    assert not incomplete, incomplete
+
+
+def test_every_plugin_message_template_is_up_to_date_with_its_code(tmp_path):
+    from babel.messages.frontend import CommandLineInterface
+
+    stale = {}
+    for translations in sorted((ROOT / "plugins").glob("*/translations")):
+        out = tmp_path / f"{translations.parent.name}.pot"
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "extract",
+                "-F",
+                str(ROOT / "platform" / "babel.cfg"),
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "--ignore-dirs=tests",
+                "-o",
+                str(out),
+                str(translations.parent),
+            ]
+        )
+        fresh = {m.id for m in read_po(out.open("rb")) if m.id}
+        committed = {m.id for m in read_po((translations / "messages.pot").open("rb")) if m.id}
+        if fresh != committed:
+            stale[translations.parent.name] = sorted(map(str, fresh ^ committed))[:5]
+    assert not stale, f"re-extract these plugins' catalogues: {stale}"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages frontcounter needs, only those missing (run by `make`).
-#   base: python3 venv, Node.js + npm (GOV.UK Frontend assets)
-#   test: PostgreSQL and Redis binaries (the tests start throwaway servers from them)
+#   base: python3 venv, Node.js + npm (GOV.UK Frontend assets), Pango and a font (PDFs)
+#   test: PostgreSQL and Redis binaries (the tests start throwaway servers from them), Chromium
 set -euo pipefail
 want=()
 have() { command -v "$1" >/dev/null 2>&1; }
 python3 -c 'import ensurepip, venv' 2>/dev/null || want+=(python3-venv)
 have npm || want+=(npm)
+# weasyprint (PDF letters and certificates) needs Pango; fonts so the PDFs have text to draw.
+ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0' >/dev/null || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep . >/dev/null || want+=(fonts-dejavu-core)
 if [ "${1:-}" = "test" ]; then
   have redis-server || want+=(redis-server)
   have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)

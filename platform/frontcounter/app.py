@@ -83,6 +83,11 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     from frontcounter.web.hosts import LazyHostMiddleware
 
     app.wsgi_app = LazyHostMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -77,6 +77,8 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        # Behind a reverse proxy, how many proxies to trust for the client address (X-Forwarded-For).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", 5)),
         "SIGN_IN_WINDOW_SECONDS": int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900)),
         "DEMO_MODE": _bool("FRONTCOUNTER_DEMO", False),

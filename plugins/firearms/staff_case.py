@@ -29,8 +29,15 @@ CERTIFICATES: dict[str, LazyString] = {"fac": _l("Firearm certificate"), "sgc": 
 
 
 def label(value: Any) -> str:
-    """A stored choice shown to staff: 'deer_stalking' becomes 'Deer stalking'."""
-    text = str(value or "").replace("_", " ").strip()
+    """A stored choice shown to staff in the page's language: 'deer_stalking' becomes 'Deer stalking'."""
+    from frontcounter_firearms.public_pages import CHOICES
+    from frontcounter_firearms.visits import OUTCOMES
+
+    key = str(value or "")
+    for group in (*CHOICES.values(), dict(OUTCOMES)):
+        if key in group:
+            return str(group[key])
+    text = key.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
 
