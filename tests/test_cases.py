@@ -182,6 +182,7 @@ def test_queue_filters_sorts_by_deadline_and_paginates(app, client, forces):
     assert "27 cases" in first
     listed = re.findall(r"/alpha/staff/work/case/([A-Z0-9-]+)", first)
     assert listed == refs[:25]  # soonest deadline first, 25 a page
+    assert 'href="/alpha/staff/work/sample/?state=submitted&amp;page=2"' in first  # filters kept
     second = staff.get("/alpha/staff/work/sample/?state=submitted&page=2").get_data(as_text=True)
     assert re.findall(r"/alpha/staff/work/case/([A-Z0-9-]+)", second) == refs[25:27]
     # Assign one to me and filter.
