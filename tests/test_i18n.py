@@ -46,10 +46,14 @@ def test_every_core_message_has_a_welsh_translation():
     assert not missing, f"untranslated in cy: {missing[:10]}"
 
 
-def test_the_message_template_is_up_to_date_with_the_code(tmp_path):
+def _message_ids(pot) -> set:
+    return {m.id for m in read_po(pot.open("rb")) if m.id}
+
+
+def _extract(source, out) -> set:
+    """Extract messages from `source` as the catalogue READMEs say (tests excluded); return their ids."""
     from babel.messages.frontend import CommandLineInterface
 
-    out = tmp_path / "fresh.pot"
     CommandLineInterface().run(
         [
             "pybabel",
@@ -61,13 +65,18 @@ def test_the_message_template_is_up_to_date_with_the_code(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "--ignore-dirs=tests",
             "-o",
             str(out),
-            str(ROOT / "platform" / "frontcounter"),
+            str(source),
         ]
     )
-    fresh = {m.id for m in read_po(out.open("rb")) if m.id}
-    committed = {m.id for m in read_po((ROOT / "platform/frontcounter/translations/messages.pot").open("rb")) if m.id}
+    return _message_ids(out)
+
+
+def test_the_message_template_is_up_to_date_with_the_code(tmp_path):
+    fresh = _extract(ROOT / "platform" / "frontcounter", tmp_path / "fresh.pot")
+    committed = _message_ids(ROOT / "platform/frontcounter/translations/messages.pot")
     assert fresh == committed, f"run the extract in platform/frontcounter/translations/README.md: {fresh ^ committed}"
 
 
@@ -87,30 +96,10 @@ def test_every_plugin_catalogue_is_complete_in_welsh():
 
 
 def test_every_plugin_message_template_is_up_to_date_with_its_code(tmp_path):
-    from babel.messages.frontend import CommandLineInterface
-
     stale = {}
     for translations in sorted((ROOT / "plugins").glob("*/translations")):
-        out = tmp_path / f"{translations.parent.name}.pot"
-        CommandLineInterface().run(
-            [
-                "pybabel",
-                "-q",
-                "extract",
-                "-F",
-                str(ROOT / "platform" / "babel.cfg"),
-                "-k",
-                "_l",
-                "-k",
-                "lazy_gettext",
-                "--ignore-dirs=tests",
-                "-o",
-                str(out),
-                str(translations.parent),
-            ]
-        )
-        fresh = {m.id for m in read_po(out.open("rb")) if m.id}
-        committed = {m.id for m in read_po((translations / "messages.pot").open("rb")) if m.id}
+        fresh = _extract(translations.parent, tmp_path / f"{translations.parent.name}.pot")
+        committed = _message_ids(translations / "messages.pot")
         if fresh != committed:
             stale[translations.parent.name] = sorted(map(str, fresh ^ committed))[:5]
     assert not stale, f"re-extract these plugins' catalogues: {stale}"

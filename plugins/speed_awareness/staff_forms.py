@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from frontcounter.accounts.models import StaffMember
 from frontcounter.bookings import SlotSpec
-from frontcounter.bookings.forms import MAX_SERIES, MAX_WEEKS, WEEKDAYS, SlotForm, read_date
+from frontcounter.bookings.forms import MAX_SERIES, SlotForm, in_order, read_date, read_weekly, whole_number
 from frontcounter.bookings.recurrence import weekly
 from frontcounter.bookings.slots import MAX_CAPACITY
 from frontcounter.bookings.times import now_utc, parse_time, uk_to_utc
@@ -35,14 +35,6 @@ def _text(form: Mapping[str, str], name: str, errors: dict[str, str], what: str,
     elif len(value) > limit:
         errors[name] = _("%(what)s must be %(num)d characters or fewer", what=what.capitalize(), num=limit)
     return value
-
-
-def _whole(text: str, low: int, high: int) -> int | None:
-    text = (text or "").strip()
-    if not text.isdecimal() or len(text) > 6:
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
 
 
 def read_venue(form: MultiDict[str, str]) -> StaffForm:
@@ -113,7 +105,7 @@ def _session_choices(form: MultiDict[str, str], errors: dict[str, str]) -> _Sess
         trainer = _chosen(Trainer, form.get("trainer_id", ""))
         if trainer is None or not trainer.active:
             errors["trainer_id"] = _("Select a trainer from the list")
-    places = _whole(form.get("places", ""), 1, MAX_CAPACITY)
+    places = whole_number(form.get("places", ""), 1, MAX_CAPACITY)
     if places is None:
         errors["places"] = _("Places must be a whole number from 1 to %(max)d", max=MAX_CAPACITY)
     joining_link = (form.get("joining_link") or "").strip()
@@ -160,7 +152,7 @@ def read_session(form: MultiDict[str, str]) -> StaffForm:
     day = read_date(form, "date", errors, _("the date"))
     if not errors and day is not None and choices.start is not None and uk_to_utc(day, choices.start) <= now_utc():
         errors["start"] = _("The session must start in the future")
-    result = StaffForm(values=form.to_dict(), errors=_in_order(errors, _SINGLE_ORDER))
+    result = StaffForm(values=form.to_dict(), errors=in_order(errors, _SINGLE_ORDER))
     if result.ok and day is not None:
         assert choices.start is not None
         result.specs = _specs(choices, [uk_to_utc(day, choices.start)])
@@ -171,13 +163,7 @@ def read_series(form: MultiDict[str, str]) -> StaffForm:
     """Read the recurring form: the same session on chosen weekdays for a number of weeks from the first date."""
     errors: dict[str, str] = {}
     choices = _session_choices(form, errors)
-    first = read_date(form, "first", errors, _("the first date"))
-    weekdays = {int(d) for d in form.getlist("weekdays") if d in {str(n) for n in WEEKDAYS}}
-    if not weekdays:
-        errors["weekdays"] = _("Select at least one day of the week")
-    weeks = _whole(form.get("weeks", ""), 1, MAX_WEEKS)
-    if weeks is None:
-        errors["weeks"] = _("Weeks must be a whole number from 1 to %(max)d", max=MAX_WEEKS)
+    first, weekdays, weeks = read_weekly(form, errors)
     starts: list[datetime] = []
     if not errors and first is not None and weeks is not None and choices.start is not None:
         # weekly() wants an end time; a session's end comes from its course, so any later time will do.
@@ -193,11 +179,7 @@ def read_series(form: MultiDict[str, str]) -> StaffForm:
                 max=MAX_SERIES,
             )
     values = {**form.to_dict(), "weekdays": form.getlist("weekdays")}
-    result = StaffForm(values=values, errors=_in_order(errors, _SERIES_ORDER))
+    result = StaffForm(values=values, errors=in_order(errors, _SERIES_ORDER))
     if result.ok:
         result.specs = _specs(choices, starts)
     return result
-
-
-def _in_order(errors: dict[str, str], order: tuple[str, ...]) -> dict[str, str]:
-    return {key: errors[key] for key in order if key in errors}

@@ -33,8 +33,9 @@ class SlotForm:
         return not self.errors
 
 
-def _whole(text: str, low: int, high: int) -> int | None:
-    text = text.strip()
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """Return the whole number typed, when it is from `low` to `high`; else None."""
+    text = (text or "").strip()
     if not text.isdecimal() or len(text) > 6:
         return None
     number = int(text)
@@ -101,7 +102,7 @@ def _shared(form: MultiDict[str, str], rules: BookingRules, errors: dict[str, st
         errors["end"] = _("Enter an end time, like 12:45 or 4pm")
     elif start is not None and end <= start:
         errors["end"] = _("The end time must be after the start time")
-    capacity = _whole(form.get("capacity", ""), 1, MAX_CAPACITY)
+    capacity = whole_number(form.get("capacity", ""), 1, MAX_CAPACITY)
     if capacity is None:
         errors["capacity"] = _("Places must be a whole number from 1 to %(max)d", max=MAX_CAPACITY)
     location = form.get("location", "").strip()
@@ -118,10 +119,22 @@ def read_single(form: MultiDict[str, str], rules: BookingRules) -> SlotForm:
     day = read_date(form, "date", errors, _("the date"))
     if not errors and day is not None and shared.on(day)[0] <= now_utc():
         errors["start"] = _("The slot must start in the future")
-    result.errors = _in_order(errors, ("kind", "date-day", "start", "end", "capacity", "location"))
+    result.errors = in_order(errors, ("kind", "date-day", "start", "end", "capacity", "location"))
     if result.ok and day is not None:
         result.specs = shared.specs([shared.on(day)])
     return result
+
+
+def read_weekly(form: MultiDict[str, str], errors: dict[str, str]) -> tuple[date | None, set[int], int | None]:
+    """Read a weekly series: the first date, the weekdays (0 is Monday) and how many weeks; errors by field."""
+    first = read_date(form, "first", errors, _("the first date"))
+    weekdays = {int(d) for d in form.getlist("weekdays") if d in {str(n) for n in WEEKDAYS}}
+    if not weekdays:
+        errors["weekdays"] = _("Select at least one day of the week")
+    weeks = whole_number(form.get("weeks", ""), 1, MAX_WEEKS)
+    if weeks is None:
+        errors["weeks"] = _("Weeks must be a whole number from 1 to %(max)d", max=MAX_WEEKS)
+    return first, weekdays, weeks
 
 
 def read_recurring(form: MultiDict[str, str], rules: BookingRules) -> SlotForm:
@@ -129,13 +142,7 @@ def read_recurring(form: MultiDict[str, str], rules: BookingRules) -> SlotForm:
     result = SlotForm(values={**form.to_dict(), "weekdays": form.getlist("weekdays")})
     errors: dict[str, str] = {}
     shared = _shared(form, rules, errors)
-    first = read_date(form, "first", errors, _("the first date"))
-    weekdays = {int(d) for d in form.getlist("weekdays") if d in {str(n) for n in WEEKDAYS}}
-    if not weekdays:
-        errors["weekdays"] = _("Select at least one day of the week")
-    weeks = _whole(form.get("weeks", ""), 1, MAX_WEEKS)
-    if weeks is None:
-        errors["weeks"] = _("Weeks must be a whole number from 1 to %(max)d", max=MAX_WEEKS)
+    first, weekdays, weeks = read_weekly(form, errors)
     day_times: list[tuple[datetime, datetime]] = []
     if not errors and first is not None and weeks is not None:
         now = now_utc()
@@ -148,13 +155,12 @@ def read_recurring(form: MultiDict[str, str], rules: BookingRules) -> SlotForm:
                 num=len(day_times),
                 max=MAX_SERIES,
             )
-    result.errors = _in_order(
-        errors, ("kind", "first-day", "weekdays", "weeks", "start", "end", "capacity", "location")
-    )
+    result.errors = in_order(errors, ("kind", "first-day", "weekdays", "weeks", "start", "end", "capacity", "location"))
     if result.ok:
         result.specs = shared.specs(day_times)
     return result
 
 
-def _in_order(errors: dict[str, str], order: tuple[str, ...]) -> dict[str, str]:
+def in_order(errors: dict[str, str], order: tuple[str, ...]) -> dict[str, str]:
+    """Return `errors` in page order, so the error summary lists them as the fields appear."""
     return {key: errors[key] for key in order if key in errors}
