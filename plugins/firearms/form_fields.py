@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from frontcounter.calendar import uk_today
 from marshmallow import Schema, ValidationError, fields, validate
 
 YES_OR_NO = _l("Select yes or no")
@@ -98,7 +99,7 @@ def when(missing: LazyString, *, optional: bool = False, past: LazyString | None
 
 def _not_after_today(message: LazyString) -> Callable[[date], None]:
     def check(value: date) -> None:
-        if value > date.today():
+        if value > uk_today():
             raise refuse(message)
 
     return check

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from frontcounter.accounts.tokens import make_token, read_token
 from frontcounter.audit import record as audit
+from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
 from frontcounter.documents.models import Document
 from frontcounter.documents.storage import storage
@@ -50,7 +51,7 @@ def may_answer(referee: Referee, case: Case) -> bool:
 
 def reply_by(today: date | None = None) -> date:
     """Return the last day a referee asked today has to reply (the force's setting, 7 days by default)."""
-    return (today or datetime.now(UTC).date()) + timedelta(days=int(service_settings("firearms")["referee_days"]))
+    return (today or uk_today()) + timedelta(days=int(service_settings("firearms")["referee_days"]))
 
 
 def request_references(case: Case) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
+from frontcounter.calendar import uk_today
 from frontcounter_firearms.form_fields import (
     PageSchema,
     Postcode,
@@ -131,7 +132,7 @@ class _Dated(PageSchema):
 
     def __init__(self, *, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.today = today or date.today()
+        self.today = today or uk_today()
 
 
 class AddressHistorySchema(_Dated):

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
+from frontcounter.calendar import uk_today
 from frontcounter.cases.tracking import tracking_token
 from frontcounter.documents.records import delete_document
 from frontcounter.documents.uploads import UploadRejected, store_upload
@@ -64,7 +65,7 @@ def firearms_long_date(value: date | str | None) -> str:
 
 def today() -> date:
     """Today's date, as the application's rules see it."""
-    return date.today()
+    return uk_today()
 
 
 # -- who is applying, and their draft -----------------------------------------------------------

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import click
     from flask_smorest import Api
 
+    from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
     from frontcounter.plugins.service import Service
     from frontcounter.tenancy.context import TenantRef
 
@@ -68,3 +69,18 @@ def periodic_tasks() -> list[Any]:
 @hookspec
 def person_checks(tenant: TenantRef) -> list[Any]:
     """Return adapters that check a person against the force's intelligence systems (see frontcounter.checks)."""
+
+
+@hookspec
+def person_data(tenant: TenantRef, person: PersonQuery) -> list[PersonRecord]:
+    """Return every record this plugin holds in `tenant` about `person` (a request for their data; per tenant)."""
+
+
+@hookspec
+def erase_person(tenant: TenantRef, person: PersonQuery, reason: str) -> ErasureResult | None:
+    """Erase or anonymise what this plugin holds in `tenant` about `person`; return what was done."""
+
+
+@hookspec
+def retention_policies(tenant: TenantRef) -> list[RetentionPolicy]:
+    """Return this plugin's retention periods for `tenant`; the sweeper applies them daily."""

@@ -25,6 +25,8 @@ class TenantRef:
     branding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     contact: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     area: str = ""
+    nation: str = "england-and-wales"
+    closure_days: tuple[str, ...] = ()
 
     @property
     def colour(self) -> str:

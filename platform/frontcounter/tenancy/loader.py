@@ -38,6 +38,10 @@ class TenantFileSchema(Schema):
     hostnames = fields.List(fields.String(), load_default=list)
     branding = fields.Dict(load_default=dict)
     contact = fields.Dict(load_default=dict)
+    nation = fields.String(
+        load_default="england-and-wales", validate=validate.OneOf(["england-and-wales", "scotland", "northern-ireland"])
+    )
+    closure_days = fields.List(fields.Date(), load_default=list)
     services = fields.Dict(keys=fields.String(), values=fields.Nested(_ServiceSchema), load_default=dict)
 
 
@@ -87,7 +91,11 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
             db.session.add(tenant)
             db.session.flush()
             report.changes.append(f"{data['slug']}: created")
-        for attr in ("name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact"):
+        data["closure_days"] = [day.isoformat() for day in data["closure_days"]]
+        for attr in (
+            "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
+            "closure_days",
+        ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()
         with tenant_context(tenant):

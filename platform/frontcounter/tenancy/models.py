@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from frontcounter.extensions import db
@@ -27,6 +27,9 @@ class Tenant(db.Model):
     hostnames: Mapped[list[str]] = mapped_column(JSON, default=list)
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Working days: the nation whose bank holidays apply, and the force's own closure days (ISO dates).
+    nation: Mapped[str] = mapped_column(String(32), default="england-and-wales", server_default="england-and-wales")
+    closure_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     def snapshot(self) -> TenantRef:
@@ -40,6 +43,8 @@ class Tenant(db.Model):
             branding=dict(self.branding or {}),
             contact=dict(self.contact or {}),
             area=self.area or "",
+            nation=self.nation or "england-and-wales",
+            closure_days=tuple(self.closure_days or ()),
         )
 
 
