@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 
@@ -20,6 +18,7 @@ from frontcounter.documents.storage import LocalStorage
 from frontcounter.documents.uploads import UploadRejected, store_upload
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing.pdfs import pdf_streams, pdf_text
 from PIL import Image, ImageCms
 from werkzeug.datastructures import FileStorage
 
@@ -119,32 +118,6 @@ def _documents(app, force) -> list[Document]:
         return rows
 
 
-def _pdf_streams(pdf: bytes) -> list[bytes]:
-    """Every compressed stream of a PDF, inflated (its pages, fonts, metadata and object streams)."""
-    streams = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            streams.append(zlib.decompressobj().decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return streams
-
-
-def _pdf_text(pdf: bytes) -> str:
-    """The text a PDF draws, decoded through its fonts' ToUnicode maps (no PDF library needed)."""
-    streams = _pdf_streams(pdf)
-    cmaps = []
-    for stream in streams:
-        if b"begincmap" in stream:
-            pairs = re.findall(rb"<([0-9a-fA-F]{4})>\s*<((?:[0-9a-fA-F]{4})+)>", stream)  # glyph -> UTF-16 text
-            cmaps.append({int(glyph, 16): bytes.fromhex(text.decode()).decode("utf-16-be") for glyph, text in pairs})
-    lines = []
-    for stream in streams:
-        for run in re.findall(rb"\[(.*?)\]\s*TJ|(<[0-9a-fA-F]+>)\s*Tj", stream, re.S):
-            hexed = b"".join(re.findall(rb"<([0-9a-fA-F]+)>", run[0] or run[1])).decode()
-            codes = [int(hexed[i : i + 4], 16) for i in range(0, len(hexed), 4)]
-            lines += ["".join(c[code] for code in codes) for c in cmaps if all(code in c for code in codes)]
-    return "\n".join(lines)
 
 
 # -- uploads ------------------------------------------------------------------------------------
@@ -356,11 +329,11 @@ def test_staff_generate_a_force_branded_permit_pdf_that_the_applicant_can_downlo
     assert download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"] == f"attachment; filename=permit-{reference}.pdf"
     assert pdf.startswith(b"%PDF-")
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     for expected in ("Alpha Police", "Parking permit", "Ann Applicant", reference, "AB12CDE", "Phone 101"):
         assert expected in text, f"{expected!r} not in the PDF's text: {text!r}"
     # Tagged for screen readers (PDF/UA-1): structure tree, language, and the title shown.
-    inside = b"".join(_pdf_streams(pdf))
+    inside = b"".join(pdf_streams(pdf))
     assert b'pdfuaid:part="1"' in inside and b"/StructTreeRoot" in inside and b"/Lang (en)" in inside
     assert b"/DisplayDocTitle true" in inside and b"Parking permit \xe2\x80\x93 Alpha Police" in inside  # its title
     # The applicant, through the tracking link, downloads the same certificate.
@@ -377,7 +350,7 @@ def test_the_same_template_is_branded_for_each_force(app, forces, upload_dir):
         staff = _staff(app, force, f"cw@{force.slug}.example.com")
         submit(staff, f"/{force.slug}/staff/sample/cases/{reference}/permit", {})
         [document] = _documents(app, force)
-        text = _pdf_text(staff.get(f"/{force.slug}/documents/{document.id}").data)
+        text = pdf_text(staff.get(f"/{force.slug}/documents/{document.id}").data)
         other = forces[1] if force is forces[0] else forces[0]
         assert force.name in text and other.name not in text
 
@@ -412,7 +385,7 @@ def test_pdf_rendering_fetches_nothing_from_the_network_or_outside_its_folder(ap
             pdf = html_to_pdf(html)
     finally:
         server.shutdown()
-    assert pdf.startswith(b"%PDF-") and "Offline" in _pdf_text(pdf)
+    assert pdf.startswith(b"%PDF-") and "Offline" in pdf_text(pdf)
     assert _Recorder.requests == []
 
 
@@ -442,7 +415,7 @@ def test_a_letter_is_generated_in_a_background_job_without_a_request(app, forces
         event = db.session.scalar(db.select(AuditEvent).filter_by(action="document.generated"))
         assert event.actor == "system"
     [stored] = _files(upload_dir)
-    text = _pdf_text(stored.read_bytes())
+    text = pdf_text(stored.read_bytes())
     for expected in (
         "Alpha Police",
         "Your parking permit application",

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: F401
+from frontcounter.testing import make_force
 
 TODAY = date(2026, 3, 15)
 
 
 @pytest.fixture
-def firearms_forces(app):  # noqa: F811 - the app fixture imported above
+def firearms_forces(app):
     """Two forces, Alpha and Bravo, with the firearms service switched on."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"firearms": True})

@@ -13,11 +13,10 @@ from frontcounter.cases import engine
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import link_in, mailbox, run_jobs
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS
 from PIL import Image
 from playwright.sync_api import expect
-
-from tests.conftest import link_in, live_url, mailbox, page, run_jobs  # noqa: F401 - live_url and page are fixtures
 
 pytestmark = pytest.mark.browser
 TEN_YEARS_AGO = date.today().year - 12
@@ -50,7 +49,7 @@ def fill_address(scope, line1: str) -> None:
     scope.get_by_label("Postcode", exact=True).fill("AL1 1AA")
 
 
-def press_continue(page) -> None:  # noqa: F811 - page is the fixture's playwright Page
+def press_continue(page) -> None:
     page.locator("#continue").click()
 
 
@@ -63,7 +62,7 @@ def move_case(app, force, reference: str, *names: str, note: str = "") -> None:
             db.session.commit()
 
 
-def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url, firearms_forces, tmp_path):  # noqa: F811
+def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url, firearms_forces, tmp_path):
     alpha = firearms_forces[0]
     page.goto("/alpha/start/firearms")
     page.get_by_label("Continue without an account").check()

@@ -10,11 +10,10 @@ from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.cases.timers import fire_due_timers
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import mailbox
 from frontcounter_firearms.checks import DemoIntelligenceCheck, run_checks
 from frontcounter_firearms.guards import GP_INFORMATION
 from frontcounter_firearms.workflow import WORKFLOW
-
-from tests.conftest import mailbox
 
 from .support import add_document, add_referee, attempt, fire, open_application, pay, to_decision, to_referees_stage
 

@@ -9,11 +9,10 @@ from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 from frontcounter.tenancy.services import tenant_hooks
+from frontcounter.testing import run_jobs
 from frontcounter_firearms.demo import CASES
 from frontcounter_firearms.models import Certificate
 from frontcounter_firearms.workflow import WORKFLOW
-
-from tests.conftest import run_jobs
 
 
 def _seed(app, force) -> None:

@@ -16,12 +16,11 @@ from frontcounter.documents.models import Document
 from frontcounter.extensions import db
 from frontcounter.payments.models import Payment
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import csrf_token, link_in, mailbox, public_account, submit
 from frontcounter_firearms.drafts import Draft
 from frontcounter_firearms.models import Referee
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS
 from PIL import Image
-
-from tests.conftest import csrf_token, link_in, mailbox, public_account, submit
 
 FORCE = "alpha"
 APPLY = f"/{FORCE}/firearms/apply"
@@ -322,7 +321,7 @@ def test_a_guest_saves_and_comes_back_by_the_emailed_link(app, client, firearms_
 
 
 def test_an_account_holder_finds_their_draft_when_they_come_back(app, client, firearms_forces):
-    from tests.conftest import PASSWORD
+    from frontcounter.testing import PASSWORD
 
     public_account(app, "pat@example.com")
     submit(client, "/account/sign-in", {"email": "pat@example.com", "password": PASSWORD})

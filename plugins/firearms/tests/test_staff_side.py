@@ -17,6 +17,8 @@ from frontcounter.jobs.schedule import all_tasks
 from frontcounter.payments.models import Payment, Refund
 from frontcounter.payments.service import pay_in_sandbox
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, csrf_token, mailbox, run_jobs, staff_sign_in, submit
+from frontcounter.testing.pdfs import pdf_text as _pdf_text
 from frontcounter_firearms.checks import DemoIntelligenceCheck, run_checks
 from frontcounter_firearms.decisions import uk_today
 from frontcounter_firearms.guards import GP_INFORMATION, PHOTO
@@ -25,9 +27,6 @@ from frontcounter_firearms.models import BackgroundCheck, Certificate
 from frontcounter_firearms.rules import expiry_for
 from frontcounter_firearms.visits import arrange_visit
 from PIL import Image
-
-from tests.conftest import add_staff, csrf_token, live_url, mailbox, page, run_jobs, staff_sign_in, submit  # noqa: F401
-from tests.test_documents import _pdf_text
 
 from .support import add_document, add_referee, fire, open_application, to_decision, to_referees_stage
 
@@ -333,7 +332,7 @@ def test_visits_need_a_field_officer_and_paper_forms_a_caseworker(app, firearms_
 
 
 @pytest.mark.browser
-def test_the_visits_page_works_on_a_phone(app, firearms_forces, page, live_url):  # noqa: F811 - fixtures
+def test_the_visits_page_works_on_a_phone(app, firearms_forces, page, live_url):
     alpha = firearms_forces[0]
     officer = _signed_in(app, alpha, "feo@alpha.example.com", ["field_officer"])
     reference = _open(app, alpha, "Archer", stage=_booked_today(None))

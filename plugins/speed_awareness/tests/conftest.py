@@ -1,24 +1,15 @@
-"""The platform's test fixtures (tests/conftest.py) for the course service's own tests, plus two forces
+"""The plugin SDK's fixtures (frontcounter.testing) for the course service's own tests, plus two forces
 with the service switched on and the service's declarations in place."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import frontcounter_speed_awareness.models  # noqa: F401  (the tables exist before the schema is built)
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import frontcounter_speed_awareness.models  # noqa: E402, F401  (the tables exist before the schema is built)
-
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: E402, F401
+from frontcounter.testing import make_force
 
 
 @pytest.fixture
-def forces(app):  # noqa: F811 - the app fixture imported above
+def forces(app):
     """Two forces, Alpha and Bravo, each with the course service switched on."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"speed_awareness": True}, postcode_areas=["AL"])
@@ -27,7 +18,7 @@ def forces(app):  # noqa: F811 - the app fixture imported above
 
 
 @pytest.fixture
-def service(app, monkeypatch):  # noqa: F811 - the app fixture imported above
+def service(app, monkeypatch):
     """The registered service, with its workflow and booking rules (declared here until hooks.py does)."""
     from frontcounter_speed_awareness.sessions import booking_rules
     from frontcounter_speed_awareness.workflow import WORKFLOW

@@ -11,8 +11,7 @@ from frontcounter.bookings import Slot
 from frontcounter.bookings.times import now_utc
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
-
-from tests.conftest import PASSWORD, add_staff, link_in, live_url, mailbox, page  # noqa: F401 - fixtures
+from frontcounter.testing import PASSWORD, add_staff, link_in, mailbox
 
 from .offer_files import LICENCE
 from .test_public_journey import PIN, add_offer, add_session, add_venue
@@ -30,7 +29,7 @@ def _the_course_day_arrives(app, force, slot_id: int) -> None:
         db.session.commit()
 
 
-def _staff_sign_in(page, email: str) -> None:  # noqa: F811
+def _staff_sign_in(page, email: str) -> None:
     """Sign in on the real pages: password, then enrol the authenticator with the key the page shows."""
     page.goto("/alpha/staff/sign-in")
     page.locator("input[name=email]").fill(email)
@@ -43,7 +42,7 @@ def _staff_sign_in(page, email: str) -> None:  # noqa: F811
     page.wait_for_url("**/alpha/staff/**")
 
 
-def test_a_driver_books_pays_and_moves_their_course_and_the_trainer_marks_it_complete(app, forces, page):  # noqa: F811
+def test_a_driver_books_pays_and_moves_their_course_and_the_trainer_marks_it_complete(app, forces, page):
     alpha = forces[0]
     add_offer(app, alpha)
     venue = add_venue(app, alpha, "St Albans Hall", "AL1 3AB")

@@ -11,13 +11,12 @@ from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.payments.service import pay_in_sandbox
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import mailbox
 from frontcounter_speed_awareness.csv_import import parse_offers
 from frontcounter_speed_awareness.jobs import erase_expired_records, expire_missed_deadlines, periodic_tasks
 from frontcounter_speed_awareness.models import Offer
 from frontcounter_speed_awareness.offers import follow_case, import_offers, open_offer_case
 from frontcounter_speed_awareness.rules import retention_expires, uk_today
-
-from tests.conftest import mailbox
 
 from .offer_files import csv_bytes, line
 

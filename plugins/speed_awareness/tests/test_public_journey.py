@@ -14,13 +14,12 @@ from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, relay
 from frontcounter.payments.models import Payment
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import csrf_token, mailbox
 from frontcounter_speed_awareness.csv_import import parse_offers
 from frontcounter_speed_awareness.models import Offer, Venue
 from frontcounter_speed_awareness.offers import import_offers
 from frontcounter_speed_awareness.rules import uk_today
 from frontcounter_speed_awareness.sessions import session_spec
-
-from tests.conftest import client, csrf_token, mailbox, run_jobs  # noqa: F401 - client: a fixture
 
 from .offer_files import LICENCE, csv_bytes, line
 
@@ -63,7 +62,7 @@ def add_session(
         return slot.id
 
 
-def sign_in(client, reference: str = "SA-1001", pin: str = PIN, licence: str = LICENCE, force: str = "alpha"):  # noqa: F811
+def sign_in(client, reference: str = "SA-1001", pin: str = PIN, licence: str = LICENCE, force: str = "alpha"):
     """Give the reference, PIN and licence number on the start page; return the response."""
     page = client.get(f"/{force}/speed_awareness/").get_data(as_text=True)
     return client.post(
@@ -72,7 +71,7 @@ def sign_in(client, reference: str = "SA-1001", pin: str = PIN, licence: str = L
     )
 
 
-def choose(client, slot_id: int, email: str = "ann@example.com", force: str = "alpha"):  # noqa: F811
+def choose(client, slot_id: int, email: str = "ann@example.com", force: str = "alpha"):
     """Choose a session on the offer page (as a signed-in driver); return the response."""
     page = client.get(f"/{force}/speed_awareness/offer").get_data(as_text=True)
     return client.post(
@@ -81,14 +80,14 @@ def choose(client, slot_id: int, email: str = "ann@example.com", force: str = "a
     )
 
 
-def pay(client, pay_url: str, outcome: str = "success"):  # noqa: F811
+def pay(client, pay_url: str, outcome: str = "success"):
     """On the sandbox payment page, choose `outcome`; follow back to the service; return the last response."""
     page = client.get(pay_url).get_data(as_text=True)
     response = client.post(pay_url, data={"outcome": outcome, "csrf_token": csrf_token(page)})
     return client.get(response.headers["Location"], follow_redirects=True)
 
 
-def book_and_pay(client, slot_id: int, email: str = "ann@example.com"):  # noqa: F811
+def book_and_pay(client, slot_id: int, email: str = "ann@example.com"):
     """Sign in, choose the session and pay successfully; return the confirmation page's response."""
     assert sign_in(client).status_code == 302
     chosen = choose(client, slot_id, email)
@@ -131,7 +130,7 @@ def places(app, forces):
 # -- finding the offer ---------------------------------------------------------------------------------
 
 
-def test_the_start_page_explains_the_course_and_the_fee(app, forces, client):  # noqa: F811
+def test_the_start_page_explains_the_course_and_the_fee(app, forces, client):
     add_offer(app, forces[0])
     page = text_of(client.get("/alpha/speed_awareness/"))
     assert "Book a speed awareness or driver course" in page
@@ -144,7 +143,7 @@ def test_the_start_page_explains_the_course_and_the_fee(app, forces, client):  #
     [("SA-1001", "9999", LICENCE), ("SA-1001", PIN, "OTHER705150A99XY"), ("SA-9999", PIN, LICENCE)],
     ids=["wrong PIN", "wrong licence", "no such reference"],
 )
-def test_a_wrong_detail_gets_one_message_that_does_not_say_which(app, forces, client, reference, pin, licence):  # noqa: F811
+def test_a_wrong_detail_gets_one_message_that_does_not_say_which(app, forces, client, reference, pin, licence):
     add_offer(app, forces[0])
     response = sign_in(client, reference, pin, licence)
     assert response.status_code == 200
@@ -154,13 +153,13 @@ def test_a_wrong_detail_gets_one_message_that_does_not_say_which(app, forces, cl
     assert client.get("/alpha/speed_awareness/offer").status_code == 302  # still not in
 
 
-def test_blank_fields_are_each_asked_for(app, forces, client):  # noqa: F811
+def test_blank_fields_are_each_asked_for(app, forces, client):
     page = text_of(sign_in(client, "", "", ""))
     for message in ("Enter the offer reference", "Enter the PIN", "Enter your driving licence number"):
         assert message in page
 
 
-def test_guessing_pins_is_locked_out_even_with_the_right_pin_after(app, forces, client):  # noqa: F811
+def test_guessing_pins_is_locked_out_even_with_the_right_pin_after(app, forces, client):
     add_offer(app, forces[0])
     for guess in range(5):
         sign_in(client, pin=f"000{guess}")
@@ -169,12 +168,12 @@ def test_guessing_pins_is_locked_out_even_with_the_right_pin_after(app, forces, 
     assert client.get("/alpha/speed_awareness/offer").status_code == 302
 
 
-def test_an_offer_is_found_only_in_its_own_force(app, forces, client):  # noqa: F811
+def test_an_offer_is_found_only_in_its_own_force(app, forces, client):
     add_offer(app, forces[0])
     assert "We could not find an offer" in text_of(sign_in(client, force="bravo"))
 
 
-def test_an_offer_past_its_book_by_date_can_no_longer_be_booked(app, forces, client, places):  # noqa: F811
+def test_an_offer_past_its_book_by_date_can_no_longer_be_booked(app, forces, client, places):
     offer_id = add_offer(app, forces[0])
     add_session(app, forces[0], places["near"], 10)
     with app.app_context(), tenant_context(forces[0]):
@@ -189,7 +188,7 @@ def test_an_offer_past_its_book_by_date_can_no_longer_be_booked(app, forces, cli
 # -- the offer page and its sessions ------------------------------------------------------------------
 
 
-def test_the_offer_shows_the_deadlines_and_sessions_nearest_first(app, forces, client, places):  # noqa: F811
+def test_the_offer_shows_the_deadlines_and_sessions_nearest_first(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     far = add_session(app, alpha, places["far"], 3)
@@ -215,7 +214,7 @@ def test_the_offer_shows_the_deadlines_and_sessions_nearest_first(app, forces, c
     assert "Enter the from date as a real date" in bad and "Enter a postcode" in bad
 
 
-def test_sessions_are_paginated(app, forces, client, places):  # noqa: F811
+def test_sessions_are_paginated(app, forces, client, places):
     add_offer(app, forces[0])
     ids = [add_session(app, forces[0], places["near"], 2 + day) for day in range(12)]
     sign_in(client)
@@ -229,7 +228,7 @@ def test_sessions_are_paginated(app, forces, client, places):  # noqa: F811
 # -- booking and paying ----------------------------------------------------------------------------
 
 
-def test_a_driver_books_pays_and_gets_the_venue_instructions(app, forces, client, places):  # noqa: F811
+def test_a_driver_books_pays_and_gets_the_venue_instructions(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     slot_id = add_session(app, alpha, places["near"], 10)
@@ -257,7 +256,7 @@ def test_a_driver_books_pays_and_gets_the_venue_instructions(app, forces, client
     assert client.get("/alpha/speed_awareness/offer").status_code == 302  # booked: the offer page sends on
 
 
-def test_a_declined_card_keeps_the_place_held_and_the_driver_can_try_again(app, forces, client, places):  # noqa: F811
+def test_a_declined_card_keeps_the_place_held_and_the_driver_can_try_again(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     slot_id = add_session(app, alpha, places["near"], 10)
@@ -270,7 +269,7 @@ def test_a_declined_card_keeps_the_place_held_and_the_driver_can_try_again(app, 
     assert bookings(app, alpha, case.id) == [(slot_id, "cancelled"), (slot_id, "confirmed")]
 
 
-def test_the_place_is_confirmed_even_if_the_driver_never_comes_back_from_paying(app, forces, client, places):  # noqa: F811
+def test_the_place_is_confirmed_even_if_the_driver_never_comes_back_from_paying(app, forces, client, places):
     from frontcounter.payments.providers.sandbox import SandboxProvider
     from frontcounter.payments.service import sync
 
@@ -289,7 +288,7 @@ def test_the_place_is_confirmed_even_if_the_driver_never_comes_back_from_paying(
     assert any("booking is confirmed" in m.subject for m in mailbox(app, "ann@example.com"))
 
 
-def test_a_paid_driver_whose_held_place_went_books_another_without_paying_again(app, forces, client, places):  # noqa: F811
+def test_a_paid_driver_whose_held_place_went_books_another_without_paying_again(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     lost = add_session(app, alpha, places["near"], 10, places=1)
@@ -318,7 +317,7 @@ def test_a_paid_driver_whose_held_place_went_books_another_without_paying_again(
 # -- online sessions: the joining link ---------------------------------------------------------------
 
 
-def test_the_joining_link_of_an_online_session_is_sent_48_hours_before_by_the_outbox(app, forces, client, places):  # noqa: F811
+def test_the_joining_link_of_an_online_session_is_sent_48_hours_before_by_the_outbox(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     slot_id = add_session(app, alpha, places["online"], 10, link="https://meet.example/course-1")
@@ -343,7 +342,7 @@ def test_the_joining_link_of_an_online_session_is_sent_48_hours_before_by_the_ou
     assert len([m for m in mailbox(app, "ann@example.com") if "joining link" in m.subject]) == 1
 
 
-def test_no_joining_link_for_a_booking_moved_off_the_online_session(app, forces, client, places):  # noqa: F811
+def test_no_joining_link_for_a_booking_moved_off_the_online_session(app, forces, client, places):
     from frontcounter_speed_awareness.public_joining import send_joining_link
 
     alpha = forces[0]
@@ -367,7 +366,7 @@ def test_no_joining_link_for_a_booking_moved_off_the_online_session(app, forces,
 # -- changing and cancelling ----------------------------------------------------------------------------
 
 
-def _change(client, reference: str, slot_id: int):  # noqa: F811
+def _change(client, reference: str, slot_id: int):
     form = client.get(f"/alpha/speed_awareness/booking/{reference}/change").get_data(as_text=True)
     return client.post(
         f"/alpha/speed_awareness/booking/{reference}/change",
@@ -375,7 +374,7 @@ def _change(client, reference: str, slot_id: int):  # noqa: F811
     )
 
 
-def test_a_driver_moves_their_course_within_the_rules(app, forces, client, places):  # noqa: F811
+def test_a_driver_moves_their_course_within_the_rules(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     first = add_session(app, alpha, places["near"], 20)
@@ -396,7 +395,7 @@ def test_a_driver_moves_their_course_within_the_rules(app, forces, client, place
         assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1  # no fee a month ahead
 
 
-def test_a_change_inside_the_cut_off_is_refused_clearly(app, forces, client, places):  # noqa: F811
+def test_a_change_inside_the_cut_off_is_refused_clearly(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     soon = add_session(app, alpha, places["near"], 2)  # inside the 72-hour cut-off
@@ -414,7 +413,7 @@ def test_a_change_inside_the_cut_off_is_refused_clearly(app, forces, client, pla
     assert refused.status_code == 409 and "too late to change or cancel" in text_of(refused)
 
 
-def test_a_session_after_the_complete_by_date_is_refused(app, forces, client, places):  # noqa: F811
+def test_a_session_after_the_complete_by_date_is_refused(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     first = add_session(app, alpha, places["near"], 20)
@@ -430,7 +429,7 @@ def test_a_session_after_the_complete_by_date_is_refused(app, forces, client, pl
     assert bookings(app, alpha, case.id) == [(first, "confirmed")]
 
 
-def test_a_driver_cancels_after_confirming_and_can_book_again_without_paying(app, forces, client, places):  # noqa: F811
+def test_a_driver_cancels_after_confirming_and_can_book_again_without_paying(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     first = add_session(app, alpha, places["near"], 20)
@@ -452,7 +451,7 @@ def test_a_driver_cancels_after_confirming_and_can_book_again_without_paying(app
     assert bookings(app, alpha, case.id)[-1] == (again, "confirmed")
 
 
-def test_the_booking_pages_open_from_the_emailed_link_in_another_browser(app, forces, client, places):  # noqa: F811
+def test_the_booking_pages_open_from_the_emailed_link_in_another_browser(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     book_and_pay(client, add_session(app, alpha, places["near"], 20))
@@ -465,7 +464,7 @@ def test_the_booking_pages_open_from_the_emailed_link_in_another_browser(app, fo
     assert stranger.get(f"/bravo/speed_awareness/booking/{case.reference}").status_code == 404
 
 
-def test_a_late_change_moves_the_course_and_takes_the_late_change_fee(app, forces, client, places):  # noqa: F811
+def test_a_late_change_moves_the_course_and_takes_the_late_change_fee(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     soon = add_session(app, alpha, places["near"], 5)  # after the 72-hour cut-off, inside the last 7 days

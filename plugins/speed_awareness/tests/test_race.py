@@ -10,9 +10,8 @@ import pytest
 from frontcounter.bookings import Booking
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
-
-from tests.conftest import csrf_token
-from tests.support.race import race as _race
+from frontcounter.testing import csrf_token
+from frontcounter.testing.race import race as _race
 
 from .test_public_journey import add_offer, add_session, add_venue, sign_in
 

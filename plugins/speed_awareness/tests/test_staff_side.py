@@ -15,14 +15,13 @@ from frontcounter.extensions import db
 from frontcounter.jobs.schedule import run_due
 from frontcounter.payments.service import pay_in_sandbox
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, csrf_token, mailbox, staff_sign_in, submit
 from frontcounter_speed_awareness.csv_import import parse_offers
 from frontcounter_speed_awareness.models import Offer, Trainer, Venue
 from frontcounter_speed_awareness.offers import follow_case, import_offers, open_offer_case
 from frontcounter_speed_awareness.reports import report_csv, session_report
 from frontcounter_speed_awareness.rules import retention_expires, uk_today
 from frontcounter_speed_awareness.sessions import session_details, session_spec
-
-from tests.conftest import add_staff, csrf_token, mailbox, staff_sign_in, submit
 
 from .offer_files import csv_bytes, line, row_values
 
@@ -450,7 +449,7 @@ def test_a_completion_record_is_erased_by_the_sweeper_after_three_and_a_half_yea
 
 @pytest.mark.parametrize("path", ["/", "/sessions/", "/offers/"])
 def test_the_staff_pages_are_not_there_for_a_force_without_the_service(app, client, forces, service, path):
-    from tests.conftest import make_force
+    from frontcounter.testing import make_force
 
     with app.app_context():
         make_force("charlie", "CHA", {"speed_awareness": False})

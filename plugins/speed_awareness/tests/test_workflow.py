@@ -13,14 +13,13 @@ from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.extensions import db
 from frontcounter.payments.service import pay_in_sandbox
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import mailbox
 from frontcounter_speed_awareness.csv_import import parse_offers
 from frontcounter_speed_awareness.models import Offer, Trainer, Venue
 from frontcounter_speed_awareness.offers import follow_case, import_offers, open_offer_case
 from frontcounter_speed_awareness.rules import uk_today
 from frontcounter_speed_awareness.sessions import session_details, session_spec
 from frontcounter_speed_awareness.workflow import WORKFLOW
-
-from tests.conftest import mailbox
 
 from .offer_files import csv_bytes, line
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 revision = '0004_calendar'
 down_revision = '0003_primitives'
-branch_labels = None
+branch_labels = ('core',)
 depends_on = None
 
 
