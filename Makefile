@@ -49,6 +49,8 @@ test: setup
 	FRONTCOUNTER_TEST_BACKEND=embedded $(BIN)/python -m pytest -q
 	@echo "== PostgreSQL + Redis (TEST_DATABASE_URL / TEST_REDIS_URL, or throwaway servers) =="
 	FRONTCOUNTER_TEST_BACKEND=postgres $(BIN)/python -m pytest -q
+	@echo "== a plugin made by 'frontcounter new-plugin', installed outside the repository, its tests on PostgreSQL =="
+	tools/check-new-plugin.sh
 
 clean:
 	rm -rf $(VENV) node_modules instance

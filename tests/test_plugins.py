@@ -23,6 +23,22 @@ def test_every_hookspec_is_documented_in_docs():
     assert not missing, f"Hooks missing from docs/plugin-hooks.md: {missing}"
 
 
+def _doc_section(name: str) -> str:
+    text = (ROOT / "docs" / "plugin-hooks.md").read_text()
+    return text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_each_hooks_documented_signature_matches_its_hookspec():
+    """The docs show each hook's arguments exactly as pluggy will pass them (names matter to pluggy)."""
+    wrong = []
+    for name in HOOKSPECS:
+        params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        shown = re.search(r"\*\*Signature\.\*\* `(\w+)\(([^)]*)\)`", _doc_section(name))
+        if not shown or shown.group(1) != name or shown.group(2) != params:
+            wrong.append(f"{name}: docs show {shown.group(0) if shown else 'no signature'}, hookspec is ({params})")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_hookspec_has_a_docstring():
     assert all((getattr(hookspecs, name).__doc__ or "").strip() for name in HOOKSPECS)
 

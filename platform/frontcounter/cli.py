@@ -37,6 +37,24 @@ def migrate_db() -> None:
     click.echo(f"Database is up to date ({db.engine.dialect.name}).")
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    help="Folder to write the package into (default: the current folder).",
+)
+def new_plugin(name: str, folder: Path) -> None:
+    """Write a working service plugin package frontcounter-NAME (hooks, workflow, pages, migration, tests)."""
+    from frontcounter.scaffold import ScaffoldError, write_plugin
+
+    try:
+        target = write_plugin(name, folder)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {target}")
+    click.echo(f"Next: pip install -e {target} && frontcounter migrate-db && (cd {target} && python -m pytest)")
+
+
 # -- tenants ----------------------------------------------------------------------------------
 
 
@@ -228,9 +246,16 @@ def demo_seed() -> None:
         click.echo(line)
 
 
+def command_line() -> click.Group:
+    """The `frontcounter` command group with every installed plugin's commands added (once per process)."""
+    if not getattr(cli, "_fc_plugin_commands", False):
+        from frontcounter.plugins.manager import PluginRegistry
+
+        PluginRegistry().hook.register_commands(cli=cli)
+        cli._fc_plugin_commands = True  # type: ignore[attr-defined]
+    return cli
+
+
 def main() -> None:
     """Entry point of the `frontcounter` console script (plugins add commands through register_commands)."""
-    from frontcounter.plugins.manager import PluginRegistry
-
-    PluginRegistry().hook.register_commands(cli=cli)
-    sys.exit(cli.main())
+    sys.exit(command_line().main())

@@ -24,6 +24,7 @@ from frontcounter.tenancy.context import TenantRef
 __all__ = [
     "PASSWORD",
     "add_staff",
+    "api_token",
     "base_config",
     "csrf_token",
     "link_in",
@@ -94,6 +95,18 @@ def add_staff(app: Flask, force: TenantRef, email: str, roles: list[str]) -> int
         member = add_staff_member(email, email.split("@")[0].title(), roles, password=PASSWORD)
         db.session.commit()
         return member.id
+
+
+def api_token(app: Flask, force: TenantRef, roles: tuple[str, ...] = ("caseworker",), name: str = "Test system") -> str:
+    """Issue an API token for `force` with `roles`; return the secret to send as `Authorization: Bearer ...`."""
+    from frontcounter.api.tokens import issue_token
+    from frontcounter.extensions import db
+    from frontcounter.tenancy import tenant_context
+
+    with app.app_context(), tenant_context(force):
+        _row, secret = issue_token(name, list(roles), created_by="tests@example.com")
+        db.session.commit()
+        return secret
 
 
 def public_account(app: Flask, email: str = "pat@example.com", verified: bool = True) -> int:

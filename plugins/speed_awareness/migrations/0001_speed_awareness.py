@@ -10,7 +10,7 @@ from alembic import op
 revision = "0001_speed_awareness"
 down_revision = None
 branch_labels = ('speed_awareness',)
-depends_on = '0003_primitives'
+depends_on = "core"
 
 
 def upgrade():

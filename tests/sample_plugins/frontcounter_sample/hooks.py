@@ -57,3 +57,43 @@ def case_transitioned(case, transition, from_state):
     """Record transitions of this service's cases."""
     if case.service_key == "sample":
         CALLS.append(("case_transitioned", f"{case.reference}:{transition}"))
+
+
+@hookimpl
+def tenant_settings_changed(tenant, service_key, settings):
+    """Record which force changed which service's settings."""
+    CALLS.append(("tenant_settings_changed", f"{tenant.slug}:{service_key}"))
+
+
+@hookimpl
+def register_commands(cli):
+    """A `frontcounter sample permits FORCE` command that counts a force's permits."""
+    from frontcounter_sample.commands import sample
+
+    cli.add_command(sample)
+
+
+@hookimpl
+def register_api(api):
+    """A small JSON endpoint: GET /api/v1/sample/permits (the force's permit count)."""
+    from frontcounter_sample.api import blp
+
+    api.register_blueprint(blp)
+
+
+class NameCheck:
+    """A demonstration adapter: flags anyone called "Flagged"."""
+
+    name = "sample-register"
+
+    def check(self, person):
+        from frontcounter.checks import CheckResult, CheckStatus
+
+        flagged = "flagged" in str(person.get("surname", "")).lower()
+        return CheckResult(CheckStatus.FLAGGED if flagged else CheckStatus.CLEAR)
+
+
+@hookimpl
+def person_checks(tenant):
+    """The sample register, for forces that run the sample service."""
+    return [NameCheck()]

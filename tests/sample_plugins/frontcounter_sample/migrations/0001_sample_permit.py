@@ -11,7 +11,7 @@ from alembic import op
 revision = "0001_sample"
 down_revision = None
 branch_labels = ("sample",)
-depends_on = "0001_core"
+depends_on = "core"
 
 
 def upgrade():
