@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.servers import (
+from frontcounter.testing.servers import (
     _PORT_ATTEMPTS,
     _REGISTRY,
     _REGISTRY_LOCK,
