@@ -46,6 +46,13 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    from frontcounter.observability import errors as error_reports
+    from frontcounter.observability import logs, requestid
+
+    requestid.init_app(app)  # first, so every later hook and log line has the id
+    logs.init_app(app)
+    error_reports.init_sentry(app.config.get("SENTRY_DSN", ""), app.config.get("SENTRY_ENVIRONMENT", ""))
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
@@ -79,6 +86,11 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
 
     errors.init_app(app)  # after the API, whose error handler it wraps
     _register_services(app, registry)
+    from frontcounter.observability import metrics
+    from frontcounter.web import ratelimits
+
+    metrics.init_app(app)
+    ratelimits.init_app(app)  # last: every route exists, and each is limited by its kind
 
     from frontcounter.web.hosts import LazyHostMiddleware
 

@@ -217,15 +217,26 @@ def sweep(interval: int) -> None:
     """Run periodic work: due case timers, the outbox relay, plugins' tasks (cron it, or use --loop)."""
     import time
 
+    from frontcounter.jobs.locks import SweepLock
     from frontcounter.jobs.schedule import run_due
 
+    lock = SweepLock(db.engine, Path(current_app.config.get("INSTANCE_DIR") or ".") / "sweep.lock")
     last_run: dict = {}
-    while True:
-        for name, result in run_due(last_run).items():
-            click.echo(f"{name}: {result}")
-        if not interval:
-            return
-        time.sleep(interval)
+    waiting_said = False
+    try:
+        while True:
+            if lock.acquire():
+                waiting_said = False
+                for name, result in run_due(last_run).items():
+                    click.echo(f"{name}: {result}")
+            elif not waiting_said:
+                click.echo("Another sweeper is working; this one waits and takes over if it stops.")
+                waiting_said = True
+            if not interval:
+                return
+            time.sleep(interval)
+    finally:
+        lock.release()
 
 
 # -- demo -------------------------------------------------------------------------------------

@@ -8,30 +8,8 @@ called once per app with the app's config and returning a Storage. The default i
 "frontcounter.documents.storage:LocalStorage.from_config", which keeps files under UPLOAD_DIR
 (default: <instance>/uploads).
 
-Object storage in production (S3-compatible: AWS S3, MinIO, Ceph, ...): install boto3 and
-point DOCUMENT_STORAGE at an adapter such as this one (not shipped, to keep boto3 optional):
-
-    class S3Storage:
-        def __init__(self, bucket, client):
-            self.bucket, self.client = bucket, client
-
-        @classmethod
-        def from_config(cls, config):
-            client = boto3.client("s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None)
-            return cls(config["S3_BUCKET"], client)
-
-        def save(self, key, data):
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=data,
-                                   ServerSideEncryption="AES256", ContentType="application/octet-stream")
-
-        def open(self, key):
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]  # a readable stream
-
-        def delete(self, key):
-            self.client.delete_object(Bucket=self.bucket, Key=key)
-
-The bucket stays private (no public ACL, block public access on): every download goes through
-the platform's permission check, which streams the object to the person.
+Object storage in production: DOCUMENT_STORAGE=s3 (a shortcut for
+"frontcounter.documents.s3:S3Storage.from_config"), configured by S3_* variables; see documents/s3.py.
 """
 
 from __future__ import annotations
@@ -48,6 +26,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 from flask import current_app
 
 DEFAULT_FACTORY = "frontcounter.documents.storage:LocalStorage.from_config"
+SHORTCUTS = {"local": DEFAULT_FACTORY, "s3": "frontcounter.documents.s3:S3Storage.from_config"}
 _EXTENSION_KEY = "frontcounter.documents.storage"
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64}){0,3}$")
 
@@ -136,7 +115,8 @@ def storage() -> Storage:
     """Return this app's document storage (built once from DOCUMENT_STORAGE)."""
     found = current_app.extensions.get(_EXTENSION_KEY)
     if found is None:
-        factory = _load_factory(current_app.config.get("DOCUMENT_STORAGE") or DEFAULT_FACTORY)
+        spec = current_app.config.get("DOCUMENT_STORAGE") or DEFAULT_FACTORY
+        factory = _load_factory(SHORTCUTS.get(spec, spec))
         found = factory(current_app.config)
         if not isinstance(found, Storage):
             raise TypeError(f"DOCUMENT_STORAGE built {found!r}, which is not a Storage")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from frontcounter.extensions import db
 from frontcounter.jobs.queue import _target, get_queue
+from frontcounter.observability.requestid import current_request_id, reset_request_id, set_request_id
 from frontcounter.tenancy.context import current_tenant_id
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class OutboxMessage(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    request_id: Mapped[str | None] = mapped_column(String(128))  # the request that deferred it, for the logs
 
 
 def _now() -> datetime:
@@ -58,6 +60,7 @@ def defer(func: Callable[..., Any] | str, *args: Any, delay: timedelta | None = 
         args=list(args),
         kwargs=kwargs,
         available_at=now + (delay or timedelta(0)),
+        request_id=current_request_id(),
         # Immediate work is dispatched after commit; the relay only retries it after a grace period.
         dispatched_at=None if delay else now,
     )
@@ -162,6 +165,7 @@ def execute(message_id: int) -> Any:
             "Outbox message %s is force %s's; a job for another force must not run it", message_id, message.tenant_id
         )
         return None
+    request_token = set_request_id(message.request_id or current_request_id())  # the deferring request's id
     try:
         result = resolve(message.target)(*message.args, **message.kwargs)
     except RetryLater as exc:
@@ -175,6 +179,8 @@ def execute(message_id: int) -> Any:
             _reschedule(failed, exc)
             db.session.commit()
         raise
+    finally:
+        reset_request_id(request_token)
     message.attempts += 1
     message.done_at = _now()
     return result

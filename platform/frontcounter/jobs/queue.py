@@ -10,6 +10,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
+from frontcounter.observability.requestid import current_request_id
 from frontcounter.tenancy.context import current_tenant_id
 
 QUEUE_NAME = "frontcounter"
@@ -50,7 +51,7 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, job_id: str | None = Non
         list(args),
         kwargs,
         job_id=job_id,
-        meta={"tenant_id": tenant_id, "target": _target(func)},
+        meta={"tenant_id": tenant_id, "target": _target(func), "request_id": current_request_id()},
         failure_ttl=7 * 24 * 3600,
     )
     return job

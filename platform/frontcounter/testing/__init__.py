@@ -53,6 +53,9 @@ def base_config(urls: dict[str, str]) -> dict[str, Any]:
         "SERVER_NAME": None,
         "MAILBOX_PAGE": True,
         "SIGN_IN_MAX_FAILURES": 5,
+        # Rate limits are off in tests that drive many sign-ins from one address; tests of the limits
+        # themselves build an app with RATELIMIT_ENABLED=True.
+        "RATELIMIT_ENABLED": False,
     }
 
 

@@ -1,0 +1,44 @@
+"""gunicorn settings for the app servers: `gunicorn -c python:frontcounter.gunicorn_conf "frontcounter:create_app()"`.
+
+Every value can be changed by an environment variable (named below). The app servers are stateless,
+so run as many as the load needs behind the load balancer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from typing import Any
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))
+preload_app = False  # each worker opens its own database connections
+control_socket_disable = True  # no control socket: a container has no use for it (and a read-only home)
+accesslog = None  # the app logs one JSON access line per request itself (ACCESS_LOG)
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus counters from every worker, added up at /metrics: a folder shared by the workers,
+# emptied when the master starts.
+_metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="frontcounter-metrics-"))
+
+
+def on_starting(server: Any) -> None:
+    """Start with an empty metrics folder (counters from a previous run would add up wrongly)."""
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    os.makedirs(_metrics_dir, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Forget a dead worker's live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

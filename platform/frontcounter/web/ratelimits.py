@@ -1,0 +1,91 @@
+"""Rate limits (flask-limiter, on Redis or in memory), given to every route by what kind of route it is.
+
+The kinds are read from the URL map, so a new route is limited as soon as it exists: the API per
+token; sign-in, second-factor, sign-up and password pages; webhooks; uploads; tracking and resume
+links; every other public form. Staff pages (behind sign-in and roles) are not limited. A refused
+request gets the GOV.UK "too many requests" page or a JSON 429, both with Retry-After.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from werkzeug.routing import Rule
+
+DEFAULT_LIMITS = {
+    "api": "600 per minute",
+    "sign_in": "10 per minute;60 per hour",
+    "webhook": "1200 per minute",
+    "upload": "30 per minute;200 per hour",
+    "link": "60 per minute",
+    "form": "60 per minute;600 per hour",
+}
+_SIGN_IN = re.compile(r"(sign_in|sign_up|two_factor|reset|verify|access|pin)", re.I)
+_UPLOAD = re.compile(r"(upload|photo|evidence|attach)", re.I)
+
+
+def kind_of(rule: Rule) -> str | None:
+    """The rate-limit kind of a route (a key of DEFAULT_LIMITS), or None when it is not limited."""
+    path, endpoint = rule.rule, rule.endpoint or ""
+    if endpoint in {"static", "assets.asset", "health.healthz", "metrics.metrics"} or path.startswith("/_dev"):
+        return None
+    if "/webhooks/" in path or "callback" in path:
+        return "webhook"
+    if path.startswith("/api/"):
+        return None if endpoint.startswith(("api-docs", "api_docs")) or path.endswith("openapi.json") else "api"
+    signing_in = bool(_SIGN_IN.search(endpoint))
+    if signing_in:
+        return "sign_in"
+    if "/staff/" in path or path.startswith("/platform/"):
+        return None
+    if _UPLOAD.search(endpoint) or _UPLOAD.search(path):
+        return "upload"
+    if "<token>" in path or "track" in path or "resume" in path:
+        return "link"
+    if "POST" in (rule.methods or set()):
+        return "form"
+    return None
+
+
+def _token_or_address() -> str:
+    secret = request.headers.get("Authorization", "")
+    if secret:
+        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:24]
+    return request.remote_addr or "unknown"
+
+
+def _only_posts() -> bool:
+    return request.method not in ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _limit_for(app: Flask, limiter: Limiter, kind: str) -> Callable[[Callable], Callable]:
+    spec = app.config.get(f"RATE_LIMIT_{kind.upper()}") or DEFAULT_LIMITS[kind]
+    if kind == "api":
+        return limiter.limit(spec, key_func=_token_or_address, scope="api")
+    if kind in ("link", "webhook"):
+        return limiter.limit(spec, scope=kind)
+    return limiter.limit(spec, scope=kind, exempt_when=_only_posts)  # a form page may be read freely
+
+
+def init_app(app: Flask) -> None:
+    """Limit every route by its kind (call once every blueprint is registered)."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter = Limiter(key_func=_address, headers_enabled=True)  # one per app: its storage and switches are its own
+    limiter.init_app(app)
+    app.extensions["frontcounter.limiter"] = limiter  # the decorators hold it weakly
+    done: set[str] = set()
+    for rule in app.url_map.iter_rules():
+        kind = kind_of(rule)
+        if kind is None or rule.endpoint in done:
+            continue
+        done.add(rule.endpoint)
+        app.view_functions[rule.endpoint] = _limit_for(app, limiter, kind)(app.view_functions[rule.endpoint])
