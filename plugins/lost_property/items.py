@@ -148,8 +148,10 @@ class Receipt:
     cash_pence: int | None = None
 
 
-def receive(case: Case, receipt: Receipt, *, actor: str) -> FoundItem:
-    """Take the item into store: record it, fire "receive", check the register, propose matches."""
+def receive(case: Case, receipt: Receipt, *, actor: str, as_system: bool = False) -> FoundItem:
+    """Take the item into store: record it, fire "receive", check the register, propose matches.
+
+    `as_system` is for loaders without a signed-in member of staff (the demo seed)."""
     item = item_of(case)
     item.property_reference = receipt.property_reference or next_property_reference()
     item.storage_location = receipt.storage_location
@@ -160,7 +162,7 @@ def receive(case: Case, receipt: Receipt, *, actor: str) -> FoundItem:
     if item.category == "cash":
         item.cash_pence = receipt.cash_pence
         item.cash_counted_by = actor
-    engine.fire(case, "receive", actor=actor)
+    engine.fire(case, "receive", actor=actor, as_system=as_system)
     audit("lost_property.received", target=f"case:{case.reference}",
           after={"property_reference": item.property_reference, "storage": item.storage_location,
                  "cash_pence": item.cash_pence})
