@@ -13,7 +13,6 @@ from frontcounter.bookings import SlotSpec, create_slots
 from frontcounter.bookings.times import uk_to_utc
 from frontcounter.calendar import uk_today
 from frontcounter.extensions import db
-
 from frontcounter_lost_property.booking_rules import COLLECTION, HAND_IN
 from frontcounter_lost_property.categories import CATEGORIES
 from frontcounter_lost_property.items import FoundReport, Receipt, _open, item_of, receive

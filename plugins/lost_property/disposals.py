@@ -49,9 +49,9 @@ def due_query(today: date | None = None):  # type: ignore[no-untyped-def]
     """Items still in store whose retention period is over and with no disposal waiting, oldest first."""
     today = today or uk_today()
     cutoff = today - timedelta(days=int(settings()["retention_days"]))
-    waiting = db.select(Disposal.item_id).where(Disposal.status == "proposed")
     return (db.select(FoundItem).join(Case, Case.id == FoundItem.case_id)
-            .where(Case.state == "received", FoundItem.received_on <= cutoff, FoundItem.id.not_in(waiting))
+            .outerjoin(Disposal, (Disposal.item_id == FoundItem.id) & (Disposal.status == "proposed"))
+            .where(Case.state == "received", FoundItem.received_on <= cutoff, Disposal.id.is_(None))
             .order_by(FoundItem.received_on, FoundItem.id))
 
 

@@ -35,7 +35,7 @@ def client(app):  # noqa: F811
     return app.test_client()
 
 
-def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station: str = STATION) -> int:
+def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station: str = STATION) -> int:  # noqa: F811
     """A hand-in or collection time at a station, `days_ahead` days from now; returns the slot id."""
     from frontcounter.bookings import SlotSpec, create_slots
     from frontcounter.bookings.times import uk_to_utc
@@ -51,7 +51,7 @@ def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station
         return slot.id
 
 
-def add_item(app, force, category: str = "jewellery", *, received_days_ago: int | None = 5,
+def add_item(app, force, category: str = "jewellery", *, received_days_ago: int | None = 5,  # noqa: F811
              description: str = "Gold ring engraved J and M", serial: str = "", wants_item: bool = True,
              found_on: date | None = None, postcode: str = "BH1", cash_pence: int | None = None,
              email: str = "finder@example.com") -> str:

@@ -225,7 +225,8 @@ def test_no_finder_claim_before_the_period_or_for_a_phone(app, forces, client):
             session["tracked_cases"] = [case_id]
         page = client.get(f"/alpha/lost_property/items/{reference}").get_data(as_text=True)
         assert "You can claim this item" not in page
-        response = submit(client, f"/alpha/lost_property/items/{reference}/claim", {}, page="/alpha/lost_property/found")
+        response = submit(client, f"/alpha/lost_property/items/{reference}/claim", {},
+                          page="/alpha/lost_property/found")
         assert response.status_code == 302
     with app.app_context(), tenant_context(alpha):
         assert db.session.scalars(db.select(Claim)).all() == []
