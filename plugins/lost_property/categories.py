@@ -66,3 +66,24 @@ def finder_may_claim(key: str) -> bool:
     """True when a finder may claim an unclaimed item of this category (never phones, ID, cards, crime)."""
     found = BY_KEY.get(key)
     return bool(found and found.finder_may_claim)
+
+
+STATUS_LABELS: dict[str, LazyString] = {
+    "proposed": _l("Waiting for a decision"),
+    "confirmed": _l("Confirmed"),
+    "dismissed": _l("Dismissed"),
+    "invited": _l("Owner invited to claim"),
+    "submitted": _l("Sent, waiting for a decision"),
+    "approved": _l("Accepted"),
+    "refused": _l("Refused"),
+    "returned": _l("Collected"),
+    "rejected": _l("Rejected"),
+    "clear": _l("Not reported stolen"),
+    "stolen": _l("Reported stolen"),
+    "not_checked": _l("Not checked"),
+}
+
+
+def status_label(key: str) -> str:
+    """The words staff see for a match, claim, disposal or register status."""
+    return str(STATUS_LABELS.get(key, key))

@@ -179,7 +179,7 @@ def hand_over(claim: Claim, id_checked: str, *, actor: str) -> None:
     claim.returned_by = actor
     claim.returned_at = datetime.now(UTC)
     engine.fire(claim.item.case, "hand_over", actor=actor,
-                note=_("Returned to the %(who)s", who=_("owner") if claim.kind == "owner" else _("finder")),
+                note=_("Returned to the owner") if claim.kind == "owner" else _("Returned to the finder"),
                 public_note=False)
     if claim.report_id is not None:
         db.session.get(LostReport, claim.report_id).status = "claimed"

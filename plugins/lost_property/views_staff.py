@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account, staff_required
+from frontcounter.calendar import uk_today
 from frontcounter.cases import engine
 from frontcounter.documents.uploads import IMAGES, UploadRejected, store_upload
 from frontcounter.extensions import db
@@ -17,6 +18,7 @@ from frontcounter_lost_property import disposals, items, matching, staff_queries
 from frontcounter_lost_property.booking_rules import COLLECTION, HAND_IN, RULES, booking_of
 from frontcounter_lost_property.categories import BY_KEY, CATEGORIES
 from frontcounter_lost_property.categories import label as category_label
+from frontcounter_lost_property.categories import status_label
 from frontcounter_lost_property.models import Claim, Disposal, Match
 from frontcounter_lost_property.staff_forms import read_counter_item, read_disposal, read_money, read_receipt
 from frontcounter_lost_property.workflow import SERVICE_KEY
@@ -77,7 +79,7 @@ def _item_page(item, errors: dict[str, str] | None = None, values: dict[str, Any
         claims=claims_service.claims_of_item(item), hand_in=booking_of(case, HAND_IN),
         collection=booking_of(case, COLLECTION), rules=RULES, errors=errors or {}, values=values or {},
         stations=staff_queries.stations(), finder_claim_opens=items.finder_claim_opens(item),
-        retention_ends=items.retention_ends(item), methods=disposals.METHODS,
+        retention_ends=items.retention_ends(item), methods=disposals.METHODS, today=uk_today(),
         photos=staff_queries.documents_of(case, (items.FINDER_PHOTO, items.STAFF_PHOTO)),
         proofs=staff_queries.documents_of(case, ("ownership-proof",)),
         disposals_list=list(db.session.scalars(db.select(Disposal).filter_by(item_id=item.id).order_by(Disposal.id))),
@@ -332,3 +334,4 @@ def fund_csv() -> Response:
 
 staff.add_app_template_global(category_label, "lost_property_category")
 staff.add_app_template_global(disposals.method_label, "lost_property_method")
+staff.add_app_template_global(status_label, "lost_property_status")
