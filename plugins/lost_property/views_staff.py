@@ -16,9 +16,8 @@ from frontcounter.extensions import db
 from frontcounter_lost_property import claims as claims_service
 from frontcounter_lost_property import disposals, items, matching, staff_queries
 from frontcounter_lost_property.booking_rules import COLLECTION, HAND_IN, RULES, booking_of
-from frontcounter_lost_property.categories import BY_KEY, CATEGORIES
+from frontcounter_lost_property.categories import BY_KEY, CATEGORIES, status_label
 from frontcounter_lost_property.categories import label as category_label
-from frontcounter_lost_property.categories import status_label
 from frontcounter_lost_property.models import Claim, Disposal, Match
 from frontcounter_lost_property.staff_forms import read_counter_item, read_disposal, read_money, read_receipt
 from frontcounter_lost_property.workflow import SERVICE_KEY
