@@ -103,12 +103,14 @@ def test_a_welsh_speaker_reports_a_loss_in_welsh_and_gets_a_welsh_email(app, cli
     response = submit(client, "/gwent/lost_property/lost", {"category": ""})
     assert "Dewiswch beth a gollwyd gennych" in response.get_data(as_text=True)
     response = submit(client, "/gwent/lost_property/lost", {
-        "category": "cash", "description": "Pwrs du", "lost_where": "Parc", "name": "Owain", "email": "owain@example.com",
+        "category": "cash", "description": "Pwrs du", "lost_where": "Parc", "name": "Owain",
+        "email": "owain@example.com",
         **date_fields("lost_from", TODAY - timedelta(days=2)),
         **date_fields("lost_to", TODAY)})
     assert response.status_code == 302
     [email] = mailbox(app, "owain@example.com")
-    assert "Eiddo coll: eich adroddiad" in email.subject and "Mae eich adroddiad am eitem goll gennym" in email.text_body
+    assert "Eiddo coll: eich adroddiad" in email.subject
+    assert "Mae eich adroddiad am eitem goll gennym" in email.text_body
     with app.app_context():
         from frontcounter.tenancy import Tenant
 
