@@ -9,11 +9,15 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from frontcounter.bookings.forms import read_date
+from frontcounter.bookings.forms import in_order, read_date
 from frontcounter.calendar import uk_today
 from frontcounter_lost_property.categories import category, finder_may_claim
 from frontcounter_lost_property.places import district
 
+FOUND_ORDER = ("description", "serial", "found_on-day", "found_where", "postcode", "photos", "wants_item", "name",
+               "email", "phone")
+LOST_ORDER = ("category", "description", "serial", "lost_from-day", "lost_to-day", "lost_where", "postcode", "name",
+              "email", "phone")
 SERIAL = re.compile(r"^[A-Za-z0-9 /-]{3,64}$")
 PHONE = re.compile(r"^[0-9 +()-]{7,20}$")
 
@@ -106,10 +110,10 @@ def read_found(form: Mapping[str, str], category_key: str) -> tuple[dict[str, An
         choice = form.get("wants_item", "")
         if choice not in ("yes", "no"):
             errors["wants_item"] = _("Select yes if you would like the item if nobody claims it")
-        values["wants_item"] = choice == "yes"
+        values["wants_item"] = {"yes": True, "no": False}.get(choice)
     else:
         values["wants_item"] = False
-    return values, errors
+    return values, in_order(errors, FOUND_ORDER)
 
 
 def read_lost(form: Mapping[str, str], accepted: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -131,4 +135,4 @@ def read_lost(form: Mapping[str, str], accepted: tuple[str, ...]) -> tuple[dict[
     values["name"] = text(form, "name", errors, _("Enter your full name"))
     values["email"] = email(form, errors)
     values["phone"] = phone(form, errors)
-    return values, errors
+    return values, in_order(errors, LOST_ORDER)

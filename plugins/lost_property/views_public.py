@@ -10,6 +10,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
 from frontcounter.bookings import BookingRefused, Slot, available_slots
+from frontcounter.bookings.forms import in_order
 from frontcounter.cases import engine
 from frontcounter.documents.uploads import IMAGES, IMAGES_AND_PDF, UploadRejected, store_upload
 from frontcounter.extensions import db
@@ -19,7 +20,7 @@ from frontcounter_lost_property import lost as lost_service
 from frontcounter_lost_property.booking_rules import COLLECTION, HAND_IN, RULES, booking_of
 from frontcounter_lost_property.categories import BY_KEY, DANGEROUS, accepted, category
 from frontcounter_lost_property.models import LostReport
-from frontcounter_lost_property.public_forms import read_found, read_lost
+from frontcounter_lost_property.public_forms import FOUND_ORDER, read_found, read_lost
 from frontcounter_lost_property.workflow import SERVICE_KEY
 from werkzeug.wrappers import Response
 
@@ -124,6 +125,7 @@ def found_details() -> Response | str:
             photo_ids = []
             errors["photos"] = rejected.message
     if errors:
+        errors = in_order(errors, FOUND_ORDER)
         return render_template("lost_property/public/found_details.html", category=found,
                                values={**draft, **values, **_date_parts(request.form, "found_on")}, errors=errors,
                                finder_days=items_service.settings()["finder_claim_days"])
