@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_babel import LazyString
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from frontcounter.audit import record as audit
@@ -178,9 +178,9 @@ def hand_over(claim: Claim, id_checked: str, *, actor: str) -> None:
     claim.id_checked = id_checked.strip()[:200]
     claim.returned_by = actor
     claim.returned_at = datetime.now(UTC)
-    engine.fire(claim.item.case, "hand_over", actor=actor,
-                note=_("Returned to the owner") if claim.kind == "owner" else _("Returned to the finder"),
-                public_note=False)
+    note = _("Returned to the owner") if claim.kind == "owner" else _("Returned to the finder")
+    with force_locale(claim.item.case.data.get("language", "en")):  # the finder hears of it in their language
+        engine.fire(claim.item.case, "hand_over", actor=actor, note=note, public_note=False)
     if claim.report_id is not None:
         db.session.get(LostReport, claim.report_id).status = "claimed"
     audit("lost_property.handed_over", target=f"claim:{claim.id}", actor=actor,

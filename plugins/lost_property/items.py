@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from frontcounter.audit import record as audit
 from frontcounter.bookings import Slot, book
@@ -162,7 +163,8 @@ def receive(case: Case, receipt: Receipt, *, actor: str, as_system: bool = False
     if item.category == "cash":
         item.cash_pence = receipt.cash_pence
         item.cash_counted_by = actor
-    engine.fire(case, "receive", actor=actor, as_system=as_system)
+    with force_locale(case.data.get("language", "en")):  # the finder's "received" email, in their language
+        engine.fire(case, "receive", actor=actor, as_system=as_system)
     audit("lost_property.received", target=f"case:{case.reference}",
           after={"property_reference": item.property_reference, "storage": item.storage_location,
                  "cash_pence": item.cash_pence})
