@@ -77,6 +77,7 @@ STATUS_LABELS: dict[str, LazyString] = {
     "approved": _l("Accepted"),
     "refused": _l("Refused"),
     "returned": _l("Collected"),
+    "lapsed": _l("Not collected"),
     "rejected": _l("Rejected"),
     "clear": _l("Not reported stolen"),
     "stolen": _l("Reported stolen"),

@@ -134,7 +134,7 @@ def decide(claim: Claim, approve: bool, note: str, *, actor: str) -> None:
     audit("lost_property.claim_decided", target=f"claim:{claim.id}", actor=actor,
           after={"status": claim.status, "kind": claim.kind})
     if approve:
-        engine.fire(claim.item.case, "approve_claim", actor=actor, note=_("Claim accepted"))
+        engine.fire(claim.item.case, "approve_claim", actor=actor, note=_("Claim accepted"), as_system=True)
         _tell(claim, _l("Lost property: your claim has been accepted"),
               _l("Your claim has been accepted."),
               _l("Choose a time to collect the item. Bring photo ID, such as a passport or driving licence."))
@@ -180,7 +180,7 @@ def hand_over(claim: Claim, id_checked: str, *, actor: str) -> None:
     claim.returned_at = datetime.now(UTC)
     note = _("Returned to the owner") if claim.kind == "owner" else _("Returned to the finder")
     with force_locale(claim.item.case.data.get("language", "en")):  # the finder hears of it in their language
-        engine.fire(claim.item.case, "hand_over", actor=actor, note=note, public_note=False)
+        engine.fire(claim.item.case, "hand_over", actor=actor, note=note, public_note=False, as_system=True)
     if claim.report_id is not None:
         db.session.get(LostReport, claim.report_id).status = "claimed"
     audit("lost_property.handed_over", target=f"claim:{claim.id}", actor=actor,
@@ -191,3 +191,11 @@ def claim_title(claim: Claim) -> str:
     """A line for lists: who claims what."""
     who = _("Owner") if claim.kind == "owner" else _("Finder")
     return f"{who}: {claim.name} – {label(claim.item.category)}"
+
+
+def claim_lapsed(case: Case) -> None:
+    """The item went back into store uncollected: its accepted claim lapses (called when "claim_lapsed" fires)."""
+    claim = approved_claim(case)
+    if claim is not None and claim.status == "approved":
+        claim.status = "lapsed"
+        audit("lost_property.claim_lapsed", target=f"claim:{claim.id}", actor="system: lost property")

@@ -72,7 +72,7 @@ def _item(category: str, station: tuple[str, str], age: int | None, n: int, seri
     if age is None:
         return item
     receive(case, Receipt("", f"Property store, shelf {chr(65 + n % 6)}{n % 9 + 1}", "Good, no damage", station[0],
-                          cash_pence=2540 if category == "cash" else None), actor=ACTOR, as_system=True)
+                          cash_pence=2540 if category == "cash" else None), actor=ACTOR)
     found = item_of(case)
     found.received_on = today - timedelta(days=age)
     return found

@@ -106,7 +106,8 @@ def approve(disposal: Disposal, *, actor: str) -> None:
         raise DisposalRefused(_("A different member of staff must approve the disposal."), "same_person")
     disposal.status, disposal.approved_by, disposal.approved_at = "approved", actor, datetime.now(UTC)
     item = disposal.item
-    engine.fire(item.case, "dispose", actor=actor, note=method_label(disposal.method), public_note=False)
+    engine.fire(item.case, "dispose", actor=actor, note=method_label(disposal.method), public_note=False,
+                as_system=True)
     amount = disposal.proceeds_pence if disposal.method == "sale" else 0
     if item.category == "cash" and item.cash_checked_pence:
         amount += item.cash_checked_pence  # unclaimed cash goes to the Fund whatever happens to its container

@@ -36,6 +36,15 @@ def register_services() -> list[Service]:
 
 
 @hookimpl
+def case_transitioned(case: Any, transition: str, from_state: str | None) -> None:
+    """An accepted claim lapses when staff put the uncollected item back in store."""
+    if case.service_key == SERVICE_KEY and transition == "claim_lapsed":
+        from frontcounter_lost_property.claims import claim_lapsed
+
+        claim_lapsed(case)
+
+
+@hookimpl
 def migration_dirs() -> list[str]:
     """The plugin's Alembic branch."""
     return [str(Path(__file__).parent / "migrations")]

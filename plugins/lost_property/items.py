@@ -149,10 +149,8 @@ class Receipt:
     cash_pence: int | None = None
 
 
-def receive(case: Case, receipt: Receipt, *, actor: str, as_system: bool = False) -> FoundItem:
-    """Take the item into store: record it, fire "receive", check the register, propose matches.
-
-    `as_system` is for loaders without a signed-in member of staff (the demo seed)."""
+def receive(case: Case, receipt: Receipt, *, actor: str) -> FoundItem:
+    """Take the item into store: record it, fire "receive", check the register, propose matches."""
     item = item_of(case)
     item.property_reference = receipt.property_reference or next_property_reference()
     item.storage_location = receipt.storage_location
@@ -164,7 +162,7 @@ def receive(case: Case, receipt: Receipt, *, actor: str, as_system: bool = False
         item.cash_pence = receipt.cash_pence
         item.cash_counted_by = actor
     with force_locale(case.data.get("language", "en")):  # the finder's "received" email, in their language
-        engine.fire(case, "receive", actor=actor, as_system=as_system)
+        engine.fire(case, "receive", actor=actor, as_system=True)
     audit("lost_property.received", target=f"case:{case.reference}",
           after={"property_reference": item.property_reference, "storage": item.storage_location,
                  "cash_pence": item.cash_pence})
@@ -219,7 +217,7 @@ def send_on(case: Case, *, actor: str) -> None:
         raise engine.TransitionRefused(_("Only passports, identity documents and bank cards are sent on."),
                                        "guard_failed")
     item.sent_to = str(destination)
-    engine.fire(case, "send_on", actor=actor, note=item.sent_to)
+    engine.fire(case, "send_on", actor=actor, note=item.sent_to, as_system=True)
 
 
 def finder_claim_opens(item: FoundItem) -> date | None:

@@ -69,8 +69,7 @@ def add_item(app, force, category: str = "jewellery", *, received_days_ago: int 
                              name="Fay Finder", email=email)
         case, _item = _open(report, "test", None)
         if received_days_ago is not None:
-            receive(case, Receipt("", "Shelf A1", "Good", STATION, cash_pence), actor="counter@alpha.police.uk",
-                    as_system=True)
+            receive(case, Receipt("", "Shelf A1", "Good", STATION, cash_pence), actor="counter@alpha.police.uk")
             item_of(case).received_on = today - timedelta(days=received_days_ago)
         db.session.commit()
         return case.reference

@@ -275,3 +275,29 @@ def test_a_lost_report_page_needs_its_link(app, forces, client):
 def test_staff_pages_need_staff_of_the_force(app, forces, client):
     response = client.get("/alpha/staff/lost_property/register")
     assert response.status_code == 302 and "/alpha/staff/sign-in" in response.headers["Location"]
+
+
+def test_the_core_case_page_cannot_skip_the_records_and_a_lapsed_claim_follows(app, forces):
+    from frontcounter.cases import engine
+    from frontcounter_lost_property.claims import approved_claim, decide
+
+    alpha = forces[0]
+    reference = add_item(app, alpha, "cash", received_days_ago=40, cash_pence=100)
+    with app.app_context(), app.test_request_context(), tenant_context(alpha):
+        case = engine.find_case(reference)
+        workflow = engine.workflow_for("lost_property")
+        roles = ["caseworker", "supervisor"]
+        staff_may = {t.name for t in workflow.transitions if engine.may_fire(case, t, roles=roles)}
+        assert staff_may == {"claim_lapsed", "flag_crime", "cancel_report"}
+        from datetime import UTC, datetime
+
+        item = db.session.scalar(db.select(FoundItem))
+        claim = Claim(item_id=item.id, kind="finder", name="Fay", email=FINDER, status="submitted",
+                      created_at=datetime.now(UTC))
+        db.session.add(claim)
+        db.session.flush()
+        decide(claim, True, "", actor="casey@alpha.police.uk")
+        engine.fire(case, "claim_lapsed", actor="casey@alpha.police.uk", note="Not collected in 14 days",
+                    roles=["caseworker"])
+        db.session.commit()
+        assert case.state == "received" and claim.status == "lapsed" and approved_claim(case) is None
