@@ -18,6 +18,7 @@ from frontcounter.calendar import uk_today
 from frontcounter.cases import engine
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter_lost_property.categories import CATEGORIES
 from frontcounter_lost_property.items import item_of, retention_ends, settings
 from frontcounter_lost_property.models import Disposal, FoundItem, FundEntry
 
@@ -28,6 +29,7 @@ METHODS: tuple[tuple[str, LazyString], ...] = (
     ("police_use", _l("Retention for police use")),
 )
 METHOD_KEYS = tuple(k for k, _label in METHODS)
+SENT_ON = tuple(c.key for c in CATEGORIES if c.send_on_to is not None)
 MAX_PENCE = 10_000_000
 
 
@@ -51,7 +53,8 @@ def due_query(today: date | None = None):  # type: ignore[no-untyped-def]
     cutoff = today - timedelta(days=int(settings()["retention_days"]))
     return (db.select(FoundItem).join(Case, Case.id == FoundItem.case_id)
             .outerjoin(Disposal, (Disposal.item_id == FoundItem.id) & (Disposal.status == "proposed"))
-            .where(Case.state == "received", FoundItem.received_on <= cutoff, Disposal.id.is_(None))
+            .where(Case.state == "received", FoundItem.received_on <= cutoff, Disposal.id.is_(None),
+                   FoundItem.category.not_in(SENT_ON))
             .order_by(FoundItem.received_on, FoundItem.id))
 
 
@@ -78,6 +81,9 @@ def propose(item: FoundItem, method: str, *, recipient: str, proceeds_pence: int
     if item.case.state != "received":
         raise DisposalRefused(_("Only an item in store can be disposed of."), "wrong_state")
     ends = retention_ends(item)
+    if item.category in SENT_ON:
+        raise DisposalRefused(_("Passports, identity documents and bank cards are sent to their issuer, not disposed "
+                                "of."), "send_on")
     if ends is None or ends > today:
         raise DisposalRefused(_("The retention period for this item is not over yet."), "too_early")
     if method not in METHOD_KEYS:

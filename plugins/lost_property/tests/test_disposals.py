@@ -141,3 +141,29 @@ def test_ledger_csv_defuses_spreadsheet_formulas(app, forces):
                                  recorded_by="a", approved_by="b"))
         db.session.commit()
         assert "'=HYPERLINK(1)" in disposals.ledger_csv()
+
+
+def test_passports_and_bank_cards_are_sent_on_not_disposed_of(app, forces):
+    alpha = forces[0]
+    passport = add_item(app, alpha, "id_documents", received_days_ago=100, description="UK passport")
+    with app.app_context(), tenant_context(alpha):
+        assert list(db.session.scalars(disposals.due_query())) == []
+        with pytest.raises(disposals.DisposalRefused) as refused:
+            disposals.propose(item_by_reference(passport), "destruction", recipient="", proceeds_pence=0, note="",
+                              actor="a@x")
+        assert refused.value.code == "send_on"
+    client = app.test_client()
+    add_staff(app, alpha, "cw@alpha.police.uk", ["caseworker"])
+    staff_sign_in(client, app, "alpha", "cw@alpha.police.uk")
+    url = f"/alpha/staff/lost_property/items/{passport}"
+    assert submit(client, f"{url}/send-on", {}, page=url).status_code == 302
+    with app.app_context(), tenant_context(alpha):
+        item = item_by_reference(passport)
+        assert item.case.state == "sent_on" and item.sent_to == "HM Passport Office or the issuing authority"
+
+
+def test_a_waiting_disposal_takes_the_item_off_the_due_list(app, forces):
+    reference = add_item(app, forces[0], received_days_ago=100)
+    _disposal_of(app, forces[0], reference)
+    with app.app_context(), tenant_context(forces[0]):
+        assert list(db.session.scalars(disposals.due_query())) == []
