@@ -82,7 +82,7 @@ def _item_page(item, errors: dict[str, str] | None = None, values: dict[str, Any
         photos=staff_queries.documents_of(case, (items.FINDER_PHOTO, items.STAFF_PHOTO)),
         proofs=staff_queries.documents_of(case, ("ownership-proof",)),
         disposals_list=list(db.session.scalars(db.select(Disposal).filter_by(item_id=item.id).order_by(Disposal.id))),
-        me=_actor(),
+        me=_actor(), workflow=engine.workflow_for(SERVICE_KEY),
     )
     return body, status
 

@@ -118,3 +118,16 @@ def test_a_welsh_speaker_reports_a_loss_in_welsh_and_gets_a_welsh_email(app, cli
         with tenant_context(gwent):
             assert db.session.scalar(db.select(LostReport)).language == "cy"
             assert db.session.scalars(db.select(Case)).all() == []
+
+
+def test_a_welsh_finder_hears_that_the_item_was_received_in_welsh(app, forces):
+    from frontcounter_lost_property.items import Receipt, receive
+
+    reference = add_item(app, forces[0], received_days_ago=None, email="gwen@example.com")
+    with app.app_context(), app.test_request_context(), tenant_context(forces[0]):
+        case = db.session.scalar(db.select(Case).filter_by(reference=reference))
+        case.data = {**case.data, "language": "cy"}
+        receive(case, Receipt("", "Silff A", "Da", "Gorsaf"), actor="desk@alpha.police.uk")
+        db.session.commit()
+    email = mailbox(app, "gwen@example.com")[-1]
+    assert "Wedi'i rhoi i ni a'i chadw'n ddiogel" in email.subject
