@@ -7,11 +7,12 @@ of property under the Police (Property) Act 1897 and the Fund ledger refers to i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from frontcounter.cases.models import Case
 from frontcounter.dataprotection import ErasureResult, PersonDocument, PersonQuery, PersonRecord, RetentionPolicy
 from frontcounter.documents.models import Document
+from frontcounter.documents.records import delete_document
 from frontcounter.extensions import db
 from frontcounter_lost_property.models import Claim, FoundItem, LostReport
 from frontcounter_lost_property.workflow import SERVICE_KEY, WORKFLOW
@@ -90,6 +91,13 @@ def person_data(person: PersonQuery) -> list[PersonRecord]:
     return records
 
 
+def _delete(query) -> int:  # type: ignore[no-untyped-def]
+    documents = list(db.session.scalars(query))
+    for document in documents:
+        delete_document(document, actor="system: lost property retention")
+    return len(documents)
+
+
 def _forget_item(item: FoundItem) -> None:
     item.finder_name = ERASED
     item.finder_phone = ""
@@ -97,7 +105,7 @@ def _forget_item(item: FoundItem) -> None:
     case.applicant_email = f"{ERASED}-{case.id}@invalid"
     case.applicant_name = ""
     case.applicant_account_id = None
-    db.session.execute(db.delete(Document).where(Document.case_id == case.id, Document.kind == "finder-photo"))
+    _delete(db.select(Document).where(Document.case_id == case.id, Document.kind == "finder-photo"))
 
 
 def _forget_report(report: LostReport) -> None:
@@ -108,7 +116,7 @@ def _forget_report(report: LostReport) -> None:
 
 def _forget_claim(claim: Claim) -> None:
     if claim.proof_document_ids:
-        db.session.execute(db.delete(Document).where(Document.id.in_(claim.proof_document_ids)))
+        _delete(db.select(Document).where(Document.id.in_(claim.proof_document_ids)))
     claim.name = ERASED
     claim.email = f"{ERASED}-{claim.id}@invalid"
     claim.answers = []
@@ -151,6 +159,10 @@ def anonymise_finished(today: date) -> int:
     for report in reports:
         _forget_report(report)
         changed += 1
+    # Photos uploaded by finders who never finished reporting (no case was opened).
+    stale = datetime.combine(today - timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    changed += _delete(db.select(Document).where(Document.case_id.is_(None), Document.kind == "finder-photo",
+                                                 Document.created_at < stale).limit(1000))
     db.session.flush()
     return changed
 
@@ -160,5 +172,6 @@ def retention_policies() -> list[RetentionPolicy]:
     return [RetentionPolicy(
         SERVICE_KEY, "finished-items-and-reports",
         "Names, contact details, claim answers and uploads of finders, owners and claimants are removed a year "
-        "after the item left the force's hands or the lost report closed; the property record is kept.",
+        "after the item left the force's hands or the lost report closed (photos of reports never finished: after "
+        "2 days); the property record is kept.",
         apply=anonymise_finished)]

@@ -131,3 +131,24 @@ def test_a_welsh_finder_hears_that_the_item_was_received_in_welsh(app, forces):
         db.session.commit()
     email = mailbox(app, "gwen@example.com")[-1]
     assert "Wedi'i rhoi i ni a'i chadw'n ddiogel" in email.subject
+
+
+def test_photos_of_reports_never_finished_are_deleted_after_two_days(app, forces):
+    import io
+
+    from frontcounter.documents.models import Document
+    from frontcounter.documents.uploads import store_upload
+    from frontcounter_lost_property.privacy import anonymise_finished
+    from werkzeug.datastructures import FileStorage
+
+    from .test_journeys import png
+
+    with app.app_context(), app.test_request_context(), tenant_context(forces[0]):
+        old = store_upload(FileStorage(io.BytesIO(png()), "a.png"), None, "finder-photo")
+        new = store_upload(FileStorage(io.BytesIO(png()), "b.png"), None, "finder-photo")
+        old.created_at = datetime.now(UTC) - timedelta(days=3)
+        db.session.commit()
+        new_id = new.id
+        assert anonymise_finished(TODAY) == 1
+        db.session.commit()
+        assert [d.id for d in db.session.scalars(db.select(Document))] == [new_id]
