@@ -120,7 +120,36 @@ def _trainer(force) -> int:
         return trainer.id
 
 
+def _lost_property_rows(force) -> dict[str, int]:
+    """A found item of `force` with a match, a claim and a disposal (the lost property plugin's row ids)."""
+    from datetime import UTC, date, datetime
+
+    from frontcounter_lost_property.items import FoundReport, _open
+    from frontcounter_lost_property.models import Claim, Disposal, LostReport, Match
+
+    with tenant_context(force):
+        _case, item = _open(FoundReport("cash", "Bravo's secret holder", date(2026, 1, 1), "Hidden Street", "",
+                                        "", False, "Bravo's secret holder", "hidden@bravo.example.com"), "test", None)
+        report = LostReport(reference=f"LR-{item.id:06d}", category="cash", description="Bravo's secret holder",
+                            lost_from=date(2026, 1, 1), lost_to=date(2026, 1, 1), lost_where="Hidden Street",
+                            name="Bravo's secret holder", email="hidden@bravo.example.com", expires_on=date(2026, 3, 1),
+                            created_at=datetime.now(UTC))
+        db.session.add(report)
+        db.session.flush()
+        rows = [Match(item_id=item.id, report_id=report.id, score=90, reasons={}, created_at=datetime.now(UTC)),
+                Claim(item_id=item.id, kind="finder", name="Bravo's secret holder", email="hidden@bravo.example.com",
+                      status="submitted", created_at=datetime.now(UTC)),
+                Disposal(item_id=item.id, method="destruction", proposed_by="hidden@bravo.example.com",
+                         proposed_at=datetime.now(UTC))]
+        db.session.add_all(rows)
+        db.session.commit()
+        return {"match_id": rows[0].id, "claim_id": rows[1].id, "disposal_id": rows[2].id}
+
+
 ID_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "match_id": lambda force: _lost_property_rows(force)["match_id"],
+    "claim_id": lambda force: _lost_property_rows(force)["claim_id"],
+    "disposal_id": lambda force: _lost_property_rows(force)["disposal_id"],
     "venue_id": _venue,
     "trainer_id": _trainer,
     "document_id": _document,
