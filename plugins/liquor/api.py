@@ -20,13 +20,13 @@ from frontcounter.api.problems import ApiProblem
 from frontcounter.api.token_auth import TokenAuthBlueprint, current_api_client
 from frontcounter.calendar import uk_today
 from frontcounter.cases.engine import TransitionRefused, find_case
-from frontcounter.documents.access import case_documents
 from frontcounter.extensions import db
 from frontcounter.tenancy.services import is_enabled
 from frontcounter_liquor.applications import application_of, open_application, read_application, record_outcome
 from frontcounter_liquor.authorities import SERVICE_KEY
 from frontcounter_liquor.notice_input import read_notice
 from frontcounter_liquor.notices import NoticeRefused, give_notice, notice_of, preview
+from frontcounter_liquor.queries import case_files
 from marshmallow import INCLUDE, Schema, fields, validate
 
 API_ROLES = frozenset({"caseworker", "supervisor", "force_admin"})
@@ -106,7 +106,7 @@ class ResponseSchema(Schema):
     objectives = fields.List(fields.String())
     reasons = fields.String()
     hearing_on = fields.DateTime(allow_none=True)
-    documents = fields.List(fields.String(), metadata={"description": "Paths of the police's documents"})
+    documents = fields.List(fields.String(), metadata={"description": "The police's documents on the case: kind and file name"})
 
 
 class OutcomeSchema(Schema):
@@ -131,7 +131,7 @@ def _invalid(errors: dict[str, str]) -> ResponseReturnValue:
 
 def _response(case: Any) -> dict[str, Any]:
     notice = notice_of(case)
-    documents = [f"/{d.id}" for d in case_documents(case)]
+    documents = [f"{d.kind}: {d.filename}" for d in case_files(case)]
     if notice is not None:
         return {"reference": case.reference, "type": "ten", "kind": notice.kind, "state": case.state,
                 "received_on": notice.received_on, "respond_by": notice.objection_due,

@@ -56,3 +56,10 @@ def applications_past_window(today: date, limit: int = 200) -> list[tuple[Licenc
         .where(Case.state == "consultation", LicenceApplication.respond_by < today).limit(limit)
     ).all()
     return [(a, c) for a, c in rows]
+
+
+def case_files(case: Case) -> list[Any]:
+    """Every document on the case (for the API, whose token stands for force staff), oldest first."""
+    from frontcounter.documents.models import Document
+
+    return list(db.session.scalars(db.select(Document).where(Document.case_id == case.id).order_by(Document.id)))
