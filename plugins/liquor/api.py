@@ -106,7 +106,9 @@ class ResponseSchema(Schema):
     objectives = fields.List(fields.String())
     reasons = fields.String()
     hearing_on = fields.DateTime(allow_none=True)
-    documents = fields.List(fields.String(), metadata={"description": "The police's documents on the case: kind and file name"})
+    documents = fields.List(
+        fields.String(), metadata={"description": "The police's documents on the case: kind and file name"}
+    )
 
 
 class OutcomeSchema(Schema):
@@ -119,7 +121,8 @@ def _allowed() -> None:
     if not is_enabled(SERVICE_KEY):
         raise ApiProblem(404, "not_found", _("This force does not offer alcohol licensing."))
     if current_api_client().roles.isdisjoint(API_ROLES):
-        raise ApiProblem(403, "forbidden", _("This API token may not use alcohol licensing: it needs a licensing role."))
+        message = _("This API token may not use alcohol licensing: it needs a licensing role.")
+        raise ApiProblem(403, "forbidden", message)
 
 
 def _invalid(errors: dict[str, str]) -> ResponseReturnValue:

@@ -90,7 +90,8 @@ def person_data(person: PersonQuery) -> list[PersonRecord]:
         for notice, how in _notices(person)
     ]
     records += [
-        PersonRecord(SERVICE_KEY, application.kind, application.case.reference, f"Licence application ({application.kind})",
+        PersonRecord(SERVICE_KEY, application.kind, application.case.reference,
+                     f"Licence application ({application.kind})",
                      data={"name": application.applicant_name, "email": application.applicant_email,
                            "premises": application.premises_address, "response": application.response,
                            "reasons": application.reasons},

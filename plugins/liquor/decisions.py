@@ -36,7 +36,9 @@ class DecisionRefused(Refused):
     """A decision that may not be recorded (window_closed, wrong_state, not_standard, no_objectives, ...)."""
 
 
-def check_decision(notice: EventNotice, decision: str, objectives: list[str], reasons: str, today: date) -> dict[str, str]:
+def check_decision(
+    notice: EventNotice, decision: str, objectives: list[str], reasons: str, today: date
+) -> dict[str, str]:
     """Problems with a decision, by form field (empty when it may be recorded)."""
     errors: dict[str, str] = {}
     if decision not in DECISIONS:

@@ -106,7 +106,9 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def read_notice(raw: dict[str, Any], today: date, settings: dict[str, Any] | None = None) -> tuple[NoticeInput | None, dict[str, str]]:
+def read_notice(
+    raw: dict[str, Any], today: date, settings: dict[str, Any] | None = None
+) -> tuple[NoticeInput | None, dict[str, str]]:
     """Check a notice given on `today` (a UK date); return it, or None and the problems by field name."""
     errors: dict[str, str] = {}
     name = _text(raw, "user_name")

@@ -18,7 +18,7 @@ class AuthoritySchema(Schema):
         fields.String(validate=validate.Regexp(POSTCODE_PREFIX)),
         required=True,
         validate=validate.Length(min=1),
-        metadata={"description": "Postcode areas (BH) or districts (BH23) the authority covers; the longest match wins"},
+        metadata={"description": "Postcode areas (BH) or districts (BH23) it covers; the longest match wins"},
     )
 
 
@@ -45,7 +45,9 @@ class LiquorSettings(Schema):
     )
     licensing_team_email = fields.String(
         load_default="",
-        validate=validate.Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error=_l("Enter an email address, like licensing@force.police.uk")),
+        validate=validate.Regexp(
+            r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error=_l("Enter an email address, like licensing@force.police.uk")
+        ),
         metadata={"label": _l("Email address of the force's licensing team (gets a copy of every notice)")},
     )
     collect_fee = fields.Boolean(

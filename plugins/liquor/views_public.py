@@ -138,7 +138,8 @@ def pay(reference: str) -> Response:
         abort(404)
     account = current_account()
     by_token = case_id_from_token(request.form.get("token", ""), reference) == case.id
-    if not by_token and session.get("liquor_sent") != reference and not (account and account.id == case.applicant_account_id):
+    owner = account is not None and account.id == case.applicant_account_id
+    if not by_token and not owner and session.get("liquor_sent") != reference:
         abort(404)
     notice = notice_of(case) or abort(404)
     try:

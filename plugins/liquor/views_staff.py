@@ -107,7 +107,8 @@ def hearing(reference: str):
     try:
         when = datetime.fromisoformat(f"{day}T{time_text}")
     except ValueError:
-        return _render_case(case, {"hearing_date": _("Enter the date and time of the hearing")}, dict(request.form), 422)
+        errors = {"hearing_date": _("Enter the date and time of the hearing")}
+        return _render_case(case, errors, dict(request.form), 422)
     try:
         arrange_hearing(case, notice, when, actor=_actor())
     except (DecisionRefused, TransitionRefused) as refused:

@@ -65,7 +65,10 @@ WORKFLOW = Workflow(
         State(
             "counter_notice",
             _l("Counter notice: the event cannot go ahead"),
-            _l("The licensing authority has given a counter notice, so the event cannot go ahead as a temporary event."),
+            _l(
+                "The licensing authority has given a counter notice, so the event cannot go ahead as a temporary "
+                "event."
+            ),
             terminal=True,
             notify=True,
         ),

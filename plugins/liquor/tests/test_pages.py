@@ -34,7 +34,7 @@ def far_day() -> date:
 
 
 BAD = [
-    ("event in the past", {"start_date": (date(2020, 5, 1)).isoformat()}, "start_date-day", "The event must start after today"),
+    ("event in the past", {"start_date": "2020-05-01"}, "start_date-day", "The event must start after today"),
     ("end before start", {"end_time": "17:00"}, "end_date-day", "The event must end after it starts"),
     ("600 people", {"people": 600}, "people", "at most 499 people"),
     ("postcode outside the force", {"premises_postcode": "SW1A 1AA"}, "premises_postcode", "not in this force"),
