@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from frontcounter.calendar import force_calendar, uk_today
+from frontcounter.cases.engine import fire
 from frontcounter.extensions import db
 from frontcounter_liquor.applications import open_application, record_outcome, respond
 from frontcounter_liquor.authorities import authorities
@@ -69,6 +70,19 @@ def seed(tenant: Any) -> list[str]:
     decide(case, notice, "objection", objectives=["public_safety"], reasons="Access for emergency vehicles is blocked.",
            actor=actor, today=today)
     made["late objection, counter notice"] = case.reference
+    case, notice = give(10, second, far + timedelta(days=4))
+    decide(case, notice, "objection", objectives=["protection_of_children"],
+           reasons="An under-18s disco with a bar and no separation.", actor=actor, today=today)
+    made["objection, hearing to be arranged"] = case.reference
+    case, notice = give(8, second, far + timedelta(days=15))
+    decide(case, notice, "objection", objectives=["public_nuisance"], reasons="Noise complaints from neighbours.",
+           actor=actor, today=today)
+    arrange_hearing(case, notice, datetime.combine(far + timedelta(days=9), time(14, 0)), actor=actor)
+    fire(case, "hearing_allowed", actor=actor, as_system=True, note="Allowed with a finish time of 22:30.")
+    made["event allowed after the hearing"] = case.reference
+    case, _n = give(9, first, far + timedelta(days=16))
+    fire(case, "withdraw", actor=actor, as_applicant=True)
+    made["withdrawn"] = case.reference
     case, _n = give(7, first, far + timedelta(days=21), who="Demo Repeat User")
     made["24 hours apart broken: counter notice required"] = give(
         7, first, far + timedelta(days=21, hours=0), who="Demo Repeat User", hours=3)[0].reference
@@ -88,5 +102,21 @@ def seed(tenant: Any) -> list[str]:
     respond(app_case, application_of(app_case), "none", objectives=[], reasons="No concerns.", actor=actor, today=today)
     record_outcome(app_case, application_of(app_case), "granted", actor=actor, roles=frozenset(LICENSING_ROLES))
     made["application granted"] = app_case.reference
+    values.update(applicant_email="none@example.com", premises_name="The Ship", premises_address="4 Quay Street")
+    app_case = open_application(values, source="api", actor=actor)
+    respond(app_case, application_of(app_case), "none", objectives=[], reasons="Conditions offered are enough.",
+            actor=actor, today=today)
+    made["application, no police representation"] = app_case.reference
+    values.update(applicant_email="refused@example.com", premises_name="The Swan", premises_address="3 Quay Street")
+    app_case = open_application(values, source="api", actor=actor)
+    respond(app_case, application_of(app_case), "representation", objectives=["crime_and_disorder"],
+            reasons="Drug dealing linked to the premises.", actor=actor, today=today)
+    made["application with a police representation"] = app_case.reference
+    app_case = open_application({**values, "applicant_email": "refused2@example.com", "premises_name": "The Bell"},
+                                source="api", actor=actor)
+    respond(app_case, application_of(app_case), "representation", objectives=["public_safety"],
+            reasons="No safe means of escape.", actor=actor, today=today)
+    record_outcome(app_case, application_of(app_case), "refused", actor=actor, roles=frozenset(LICENSING_ROLES))
+    made["application refused"] = app_case.reference
     db.session.commit()
     return [f"  liquor: {state}: {reference}" for state, reference in made.items()]
