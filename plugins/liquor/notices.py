@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from frontcounter.audit import record as audit
-from frontcounter.calendar import uk_end_of_day
+from frontcounter.calendar import uk_end_of_day, uk_now
 from frontcounter.cases import engine
 from frontcounter.cases.models import Case
 from frontcounter.cases.tracking import tracking_url
@@ -140,3 +140,16 @@ def send_copies(case: Case, notice: EventNotice) -> None:
 def notice_of(case: Case) -> EventNotice | None:
     """The notice behind a case, or None for an application."""
     return db.session.scalar(db.select(EventNotice).where(EventNotice.case_id == case.id))
+
+
+def withdraw_notice(case: Case, notice: EventNotice, *, actor: str) -> None:
+    """The premises user withdraws the notice (before the event): it stops counting and the authority is told."""
+    if notice.starts_at <= uk_now().replace(tzinfo=None):
+        raise engine.TransitionRefused(_("The event has started, so the notice can no longer be withdrawn."),
+                                       "event_started")
+    engine.fire(case, "withdraw", actor=actor, as_applicant=True)
+    notice.counted = False
+    case.deadline_at = None
+    subject = _("Temporary event notice %(reference)s withdrawn", reference=case.reference)
+    for address in {notice.authority_email, team_email()} - {""}:
+        send_email(address, subject, "email/liquor/withdrawn", case=case, notice=notice)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
 from frontcounter.calendar import uk_today
-from frontcounter.cases.engine import find_case
-from frontcounter.cases.tracking import case_id_from_token, tracking_url
+from frontcounter.cases.engine import TransitionRefused, find_case
+from frontcounter.cases.public_views import visible_case
+from frontcounter.cases.tracking import tracking_url
 from frontcounter.extensions import db
 from frontcounter.payments.service import PaymentRefused, start_payment
 from frontcounter.tenancy import current_tenant
@@ -18,7 +19,14 @@ from frontcounter.tenancy.services import service_settings
 from frontcounter_liquor.authorities import SERVICE_KEY
 from frontcounter_liquor.decisions import OBJECTIVES
 from frontcounter_liquor.notice_input import ACTIVITIES, ALCOHOL_WHERE, notice_from_json, read_notice
-from frontcounter_liquor.notices import NoticeRefused, give_notice, notice_of, out_of_time_message, preview
+from frontcounter_liquor.notices import (
+    NoticeRefused,
+    give_notice,
+    notice_of,
+    out_of_time_message,
+    preview,
+    withdraw_notice,
+)
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -129,18 +137,24 @@ def sent(reference: str) -> str:
                            settings=service_settings(SERVICE_KEY))
 
 
+def _own_case(reference: str) -> Any:
+    """The visitor's own notice: just given in this session, their account's, or opened by tracking link."""
+    if session.get("liquor_sent") == reference:
+        case = find_case(reference)
+    else:
+        case = visible_case(reference, request.form.get("token"))
+    if case is None or case.service_key != SERVICE_KEY:
+        abort(404)
+    return case
+
+
 @bp.post("/cases/<reference>/pay")
 def pay(reference: str) -> Response:
     """Pay the fee through the force, where it collects for the licensing authority."""
     settings = service_settings(SERVICE_KEY)
-    case = find_case(reference)
-    if case is None or case.service_key != SERVICE_KEY or not settings["collect_fee"]:
+    if not settings["collect_fee"]:
         abort(404)
-    account = current_account()
-    by_token = case_id_from_token(request.form.get("token", ""), reference) == case.id
-    owner = account is not None and account.id == case.applicant_account_id
-    if not by_token and not owner and session.get("liquor_sent") != reference:
-        abort(404)
+    case = _own_case(reference)
     notice = notice_of(case) or abort(404)
     try:
         url = start_payment(case, settings["fee_pence"],
@@ -151,6 +165,21 @@ def pay(reference: str) -> Response:
         return redirect(tracking_url(case))
     db.session.commit()
     return redirect(url)
+
+
+@bp.post("/cases/<reference>/withdraw")
+def withdraw(reference: str) -> Response:
+    """Withdraw a notice before the event: it no longer counts towards the limits; the authority is told."""
+    case = _own_case(reference)
+    notice = notice_of(case) or abort(404)
+    try:
+        withdraw_notice(case, notice, actor=case.applicant_email)
+    except TransitionRefused:
+        db.session.rollback()
+        abort(409)
+    db.session.commit()
+    flash(_("You have withdrawn your notice."), "success")
+    return redirect(tracking_url(case))
 
 
 @bp.app_template_global("liquor_objective_label")

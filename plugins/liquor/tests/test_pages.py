@@ -3,6 +3,7 @@ gets a GOV.UK error summary and writes nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -196,3 +197,31 @@ def test_a_personal_licence_can_be_objected_to_only_with_unspent_convictions(app
                                                 "reasons": "Supply of drugs, 2025."}, page=url)
     assert reply.status_code == 302
     assert "Police representation made" in officer.get(url).get_data(as_text=True)
+
+
+def test_the_premises_user_withdraws_from_the_tracking_page(app, guest, forces):
+    reference = _give_today(guest, far_day())
+    sent = guest.get(f"/alpha/liquor/notice/sent/{reference}").get_data(as_text=True)
+    link = re.search(r'href="http://[^/]+(/alpha/track/[^"]+)" id="track"', sent).group(1).replace("&amp;", "&")
+    page = guest.get(link).get_data(as_text=True)
+    assert 'id="withdraw"' in page
+    response = guest.post(f"/alpha/liquor/cases/{reference}/withdraw", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context(), tenant_context(forces[0]):
+        from frontcounter_liquor.models import EventNotice
+
+        notice = db.session.scalar(db.select(EventNotice).join(Case, Case.id == EventNotice.case_id)
+                                   .where(Case.reference == reference))
+        assert notice.case.state == "withdrawn" and notice.counted is False
+        assert db.session.scalar(db.select(EmailMessage).where(
+            EmailMessage.to == "licensing@harbour.example", EmailMessage.subject.like("%withdrawn")))
+
+
+def test_someone_else_cannot_withdraw_a_notice(app, guest, forces):
+    reference = _give_today(guest, far_day())
+    stranger = app.test_client()
+    page = stranger.get("/alpha/liquor/").get_data(as_text=True)
+    submit(stranger, "/alpha/start/liquor", {"how": "guest"})
+    form = stranger.get("/alpha/liquor/notice").get_data(as_text=True)
+    response = stranger.post(f"/alpha/liquor/cases/{reference}/withdraw", data={"csrf_token": csrf_token(form)})
+    assert response.status_code == 404 and page
