@@ -225,3 +225,22 @@ def test_someone_else_cannot_withdraw_a_notice(app, guest, forces):
     form = stranger.get("/alpha/liquor/notice").get_data(as_text=True)
     response = stranger.post(f"/alpha/liquor/cases/{reference}/withdraw", data={"csrf_token": csrf_token(form)})
     assert response.status_code == 404 and page
+
+
+@pytest.mark.parametrize("days_after", [3, 4])
+def test_the_decision_page_on_the_last_day_of_the_window_and_the_day_after(app, guest, officer, forces, monkeypatch,
+                                                                            days_after):
+    reference = _give_today(guest, far_day() + timedelta(days=10))
+    monkeypatch.setattr("frontcounter_liquor.views_staff.uk_today",
+                        lambda: CAL.add_working_days(uk_today(), days_after))
+    url = f"/alpha/staff/liquor/cases/{reference}"
+    page = officer.get(url).get_data(as_text=True)
+    response = submit(officer, f"{url}/decision", {"decision": "objection", "objectives": ["public_safety"],
+                                                   "reasons": "Blocked exits."}, page=url)
+    if days_after == 3:
+        assert 'id="record-decision"' in page and response.status_code == 302
+    else:
+        assert 'id="window-closed"' in page
+        assert response.status_code == 422 and "The objection window ended" in response.get_data(as_text=True)
+        with app.app_context(), tenant_context(forces[0]):
+            assert db.session.scalar(db.select(Case.state).filter_by(reference=reference)) == "received"
