@@ -51,7 +51,7 @@ def queue() -> str:
     return render_template(
         "liquor/staff/queue.html", notices=queries.notices_awaiting_decision(page_number),
         applications=queries.applications_in_consultation(), decided=queries.recent_notices(), today=uk_today(),
-        workflow=WORKFLOW,
+        workflow=WORKFLOW, kinds=KINDS,
     )
 
 
@@ -60,7 +60,7 @@ def _render_case(case: Case, errors: dict[str, str] | None = None, values: dict 
     application = None if notice else application_of(case)
     today = uk_today()
     return render_template(
-        "liquor/staff/case.html", case=case, notice=notice, application=application, state=WORKFLOW.state(case.state),
+        "liquor/staff/detail.html", case=case, notice=notice, application=application, state=WORKFLOW.state(case.state),
         objectives=OBJECTIVES, kinds=KINDS, errors=errors or {}, values=values or {}, today=today,
         open_window=bool(notice and within_window(today, notice.objection_due)),
     ), status

@@ -197,6 +197,8 @@ def test_a_personal_licence_can_be_objected_to_only_with_unspent_convictions(app
                                                 "reasons": "Supply of drugs, 2025."}, page=url)
     assert reply.status_code == 302
     assert "Police representation made" in officer.get(url).get_data(as_text=True)
+    queue = officer.get("/alpha/staff/liquor/").get_data(as_text=True)
+    assert "Personal licence application, Al" in queue  # the first, still in consultation
 
 
 def test_the_premises_user_withdraws_from_the_tracking_page(app, guest, forces):
