@@ -13,7 +13,7 @@ from frontcounter_liquor.authorities import authorities
 from frontcounter_liquor.decisions import arrange_hearing, decide
 from frontcounter_liquor.models import EventNotice
 from frontcounter_liquor.notice_input import NoticeInput
-from frontcounter_liquor.notices import give_notice
+from frontcounter_liquor.notices import give_notice, withdraw_notice
 from frontcounter_liquor.workflow import LICENSING_ROLES
 
 POSTCODES = {"bcp": "BH15 1AA", "dorset-council": "DT1 1XJ", "southampton": "SO14 7LY", "portsmouth": "PO1 2AL",
@@ -80,14 +80,15 @@ def seed(tenant: Any) -> list[str]:
     arrange_hearing(case, notice, datetime.combine(far + timedelta(days=9), time(14, 0)), actor=actor)
     fire(case, "hearing_allowed", actor=actor, as_system=True, note="Allowed with a finish time of 22:30.")
     made["event allowed after the hearing"] = case.reference
-    case, _n = give(9, first, far + timedelta(days=16))
-    fire(case, "withdraw", actor=actor, as_applicant=True)
+    case, notice = give(9, first, far + timedelta(days=16))
+    withdraw_notice(case, notice, actor=notice.user_email)
     made["withdrawn"] = case.reference
     case, _n = give(7, first, far + timedelta(days=21), who="Demo Repeat User")
     made["24 hours apart broken: counter notice required"] = give(
         7, first, far + timedelta(days=21, hours=0), who="Demo Repeat User", hours=3)[0].reference
     for kind, name in (("premises_new", "The Anchor"), ("premises_variation", "The Crown"), ("personal", "")):
-        values = {"kind": kind, "applicant_name": f"Demo Applicant {kind}", "applicant_email": f"{kind}@example.com",
+        values = {"kind": kind, "applicant_name": (name and f"{name} Ltd") or "Alex Demo",
+                  "applicant_email": f"{kind}@example.com",
                   "premises_name": name, "premises_address": "1 Quay Street" if name else "",
                   "premises_postcode": POSTCODES.get(first.key, "") if name else "", "summary": "Demo application",
                   "authority": first, "authority_reference": f"LA/{kind}", "received_on": today,

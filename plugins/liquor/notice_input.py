@@ -22,6 +22,7 @@ ACTIVITIES = {
     "club_supply": _l("Supplying alcohol to club members"),
 }
 ALCOHOL_WHERE = {"on": _l("On the premises"), "off": _l("Off the premises"), "both": _l("Both")}
+MAX_YEARS_AHEAD = 3  # not statutory: keeps the working-day count bounded
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]?([0-5][0-9])$")
 
@@ -171,6 +172,8 @@ def read_notice(
         errors["start_date"] = _("Enter the date the event starts as a real date")
     elif start_day <= today:
         errors["start_date"] = _("The event must start after today")
+    elif start_day.year > today.year + MAX_YEARS_AHEAD:
+        errors["start_date"] = _("The event must start within the next %(years)d years", years=MAX_YEARS_AHEAD)
     if start_time is None:
         errors["start_time"] = _("Enter the time the event starts, like 19:00")
     if end_day is None:
@@ -192,7 +195,7 @@ def read_notice(
     activities = raw.get("activities") or []
     if isinstance(activities, str):
         activities = [activities]
-    activities = [str(a) for a in activities]
+    activities = [str(a) for a in activities] if isinstance(activities, list) else [""]
     if any(a not in ACTIVITIES for a in activities):
         errors["activities"] = _("Choose activities from the list")
     alcohol = _yes(raw, "alcohol")

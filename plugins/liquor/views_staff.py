@@ -24,6 +24,7 @@ from frontcounter_liquor.applications import (
 )
 from frontcounter_liquor.authorities import SERVICE_KEY, authorities
 from frontcounter_liquor.decisions import OBJECTIVES, DecisionRefused, arrange_hearing, check_decision, decide
+from frontcounter_liquor.notice_input import ACTIVITIES, ALCOHOL_WHERE
 from frontcounter_liquor.notices import notice_of
 from frontcounter_liquor.timing import within_window
 from frontcounter_liquor.workflow import LICENSING_ROLES, WORKFLOW
@@ -61,7 +62,8 @@ def _render_case(case: Case, errors: dict[str, str] | None = None, values: dict 
     today = uk_today()
     return render_template(
         "liquor/staff/detail.html", case=case, notice=notice, application=application, state=WORKFLOW.state(case.state),
-        objectives=OBJECTIVES, kinds=KINDS, errors=errors or {}, values=values or {}, today=today,
+        objectives=OBJECTIVES, kinds=KINDS, activities=ACTIVITIES, alcohol_where=ALCOHOL_WHERE,
+        errors=errors or {}, values=values or {}, today=today,
         open_window=bool(notice and within_window(today, notice.objection_due)),
     ), status
 

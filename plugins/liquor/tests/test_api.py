@@ -64,6 +64,10 @@ BAD = [
     ("postcode outside the force", {"premises_postcode": "SW1A 1AA"}, "premises_postcode"),
     ("not a date", {"user_dob": "yesterday"}, "user_dob"),
     ("unknown activity", {"activities": ["fireworks"]}, "activities"),
+    ("activities not a list", {"activities": 7}, "activities"),
+    ("people not a whole number", {"people": 12.5}, "people"),
+    ("event centuries ahead", {"start_date": "9999-01-01", "end_date": "9999-01-01"}, "start_date"),
+    ("personal licence not a yes or no", {"personal_licence": "maybe"}, "personal_licence"),
 ]
 
 
