@@ -134,3 +134,11 @@ def test_bad_applications_are_json_errors(app, client, forces):
     assert response.status_code == 422
     assert {"kind", "applicant_name", "applicant_email"} <= set(response.json["errors"])
     assert _cases(app, forces[0]) == 0
+
+
+def test_check_a_notice_without_creating_it(app, client, forces):
+    first = CAL.add_working_days(uk_today(), 6)
+    response = client.post("/api/v1/liquor/notices/check", json=notice_values(first), headers=_token(app, forces[0]))
+    assert response.status_code == 200
+    assert (response.json["kind"], response.json["working_days"]) == ("late", 5)
+    assert _cases(app, forces[0]) == 0

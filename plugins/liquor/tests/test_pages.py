@@ -246,3 +246,16 @@ def test_the_decision_page_on_the_last_day_of_the_window_and_the_day_after(app, 
         assert response.status_code == 422 and "The objection window ended" in response.get_data(as_text=True)
         with app.app_context(), tenant_context(forces[0]):
             assert db.session.scalar(db.select(Case.state).filter_by(reference=reference)) == "received"
+
+
+def test_the_check_page_explains_a_limit_and_marks_a_counter_notice(app, guest, forces):
+    from plugins.liquor.tests.support import give
+
+    first = date(uk_today().year + 1, 6, 1)  # the five earlier notices fall in the same calendar year
+    with app.app_context():
+        for n in range(5):
+            give(forces[0], uk_today(), first + timedelta(days=2 + 2 * n), premises_address=f"Hall {n}")
+    submit(guest, "/alpha/liquor/notice", form_values(first))
+    page = guest.get("/alpha/liquor/notice/check").get_data(as_text=True)
+    assert "Counter notice required" in page
+    assert f"You have already given 5 notices for {first.year}. The limit is 5 a year." in page
