@@ -142,3 +142,10 @@ def test_check_a_notice_without_creating_it(app, client, forces):
     assert response.status_code == 200
     assert (response.json["kind"], response.json["working_days"]) == ("late", 5)
     assert _cases(app, forces[0]) == 0
+
+
+def test_the_api_is_documented_with_the_force_token(app, client, forces):
+    spec = client.get("/api/openapi.json").json
+    for path in ("/api/v1/liquor/notices", "/api/v1/liquor/applications", "/api/v1/liquor/cases/{reference}"):
+        assert path in spec["paths"]
+    assert spec["paths"]["/api/v1/liquor/notices"]["post"]["security"] == [{"ForceToken": []}]
