@@ -1,5 +1,5 @@
 """Browser helpers: moved to the SDK (`frontcounter.testing.browser`)."""
 
-from frontcounter.testing.browser import CHROMIUM_ARGS, chromium_page, chromium_path, live_server
+from frontcounter.testing.browser import CHROMIUM_ARGS, chromium_page, chromium_path, live_server, staff_sign_in_page
 
-__all__ = ["CHROMIUM_ARGS", "chromium_page", "chromium_path", "live_server"]
+__all__ = ["CHROMIUM_ARGS", "chromium_page", "chromium_path", "live_server", "staff_sign_in_page"]

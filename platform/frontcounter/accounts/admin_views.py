@@ -49,6 +49,8 @@ def settings_fields(service_key: str) -> list[dict[str, Any]]:
         return []
     out = []
     for name, field in schema_cls().fields.items():
+        if isinstance(field, fields.List | fields.Nested | fields.Dict):
+            continue  # lists and tables are set in the tenants/ file, not on this form
         kind = "bool" if isinstance(field, fields.Boolean) else "int" if isinstance(field, fields.Integer) else "text"
         out.append(
             {
@@ -81,8 +83,9 @@ def service_settings_view(service_key: str) -> Response | str:
                 if f["kind"] == "int" and raw[f["name"]].lstrip("-").isdigit():
                     raw[f["name"]] = int(raw[f["name"]])
         values = {**values, **raw}
+        kept = {k: v for k, v in (row.settings if row else {}).items() if k not in raw}
         try:
-            clean = service.validate_settings(raw)
+            clean = service.validate_settings({**kept, **raw})
         except ValidationError as err:
             errors = {k: " ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in err.messages.items()}
         else:

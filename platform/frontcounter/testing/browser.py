@@ -52,3 +52,18 @@ def chromium_page(base_url: str) -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+def staff_sign_in_page(page: object, force_slug: str, email: str, password: str) -> None:
+    """Sign a member of staff in on the real pages: password, then enrol the authenticator from the shown key."""
+    import pyotp
+
+    page.goto(f"/{force_slug}/staff/sign-in")  # type: ignore[attr-defined]
+    page.locator("input[name=email]").fill(email)  # type: ignore[attr-defined]
+    page.locator("input[name=password]").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.get_by_text("I cannot scan the QR code").click()  # type: ignore[attr-defined]
+    secret = page.locator("#totp-secret").inner_text().strip()  # type: ignore[attr-defined]
+    page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())  # type: ignore[attr-defined]
+    page.locator("form button, form input[type=submit]").last.click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"**/{force_slug}/staff/**")  # type: ignore[attr-defined]
