@@ -32,8 +32,8 @@ from tests.test_payments import (  # noqa: F401 - fixture: supervisor
 )
 
 
-@pytest.fixture(scope="session")
-def pay_stub():
+@pytest.fixture(scope="session", name="pay_stub")
+def pay_stub_fixture():
     with GovukPayStub() as stub:
         yield stub
 
@@ -46,8 +46,8 @@ def choose_provider(app, slug: str, **settings) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def pay_alpha(app, forces, pay_stub, monkeypatch) -> GovukPayStub:
+@pytest.fixture(name="pay_alpha")
+def pay_alpha_fixture(app, forces, pay_stub, monkeypatch) -> GovukPayStub:
     """Alpha chooses GOV.UK Pay, with its own key and webhook secret (per force); Bravo keeps the sandbox."""
     for name, value in pay_stub.config("_ALPHA").items():
         monkeypatch.setitem(app.config, name, value)
