@@ -6,6 +6,7 @@ storm of webhooks and returns that must leave our ledger equal to Pay's with one
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ import requests
 from frontcounter.audit.models import AuditEvent
 from frontcounter.cases.models import CaseEvent
 from frontcounter.extensions import db
+from frontcounter.jobs.outbox import OutboxMessage, relay
 from frontcounter.payments.models import Payment, PlatformCharge, ProviderEvent, Refund
 from frontcounter.payments.reconcile import reconcile
 from frontcounter.tenancy import Tenant
@@ -239,6 +241,35 @@ def test_a_refund_pay_confirms_later_is_settled_by_its_webhook(app, client, forc
         f"Refund of £25.00 for {reference}"
     ]
     assert "payment.refund_confirmed" in [e.action for e in rows(app, alpha, AuditEvent)]
+
+
+def test_an_automatic_refund_pay_refuses_is_recorded_and_retried_until_it_goes_through(
+    app, client, forces, pay_alpha, monkeypatch
+):
+    alpha = forces[0]
+    reference = apply_for_permit(client)
+    first, second = press_pay(client, reference), press_pay(client, reference)
+    come_back(client, local(pay_on_pays_page(first)))
+    monkeypatch.setattr(pay_alpha, "refunds_down", 1)
+    come_back(client, local(pay_on_pays_page(second)))  # paid twice: the refund is asked for after commit
+    run_jobs(app)
+    duplicate = rows(app, alpha, Payment)[1]
+    assert duplicate.state == "success" and duplicate.refunded_pence == 0
+    [failed] = rows(app, alpha, Refund)
+    assert (failed.state, failed.actor) == ("error", "system: payments") and "500" in failed.error
+    with app.app_context():
+        [message] = db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.target.like("%refund_duplicate"))
+        ).all()
+        assert message.done_at is None and "GOV.UK Pay answered 500" in message.last_error
+        assert relay() == 0  # not before its back-off
+        assert relay(now=datetime.now(UTC) + timedelta(minutes=10)) == 1
+    run_jobs(app)
+    assert [(r.amount_pence, r.state) for r in rows(app, alpha, Refund)] == [(2500, "error"), (2500, "success")]
+    assert pay_alpha.refunded(duplicate.provider_ref) == 2500 == rows(app, alpha, Payment)[1].refunded_pence
+    assert len(rows(app, alpha, CaseEvent, transition="pay")) == 1
+    actions = [e.action for e in rows(app, alpha, AuditEvent)]
+    assert actions.count("payment.refund_failed") == 1 and actions.count("payment.refunded") == 1
 
 
 # -- the storm --------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class GovukPayStub:
         self.refund_status = refund_status  # what a new refund is: "success" at once, or "submitted"
         self.payments: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, int]] = []  # method, path, status returned
+        self.refunds_down = 0  # answer this many refund requests with 500 (Pay having a bad moment)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -170,6 +171,9 @@ class GovukPayStub:
                 payment["state"] = _state("cancelled", "P0040", "Payment was cancelled by the service")
                 return 204, None
             if rest == ["refunds"] and method == "POST":
+                if self.refunds_down > 0:
+                    self.refunds_down -= 1
+                    return _error(500, "P0698", "Downstream system error")
                 return self._refund(payment, body)
             if rest == ["refunds"] and method == "GET":
                 return 200, {"payment_id": payment["payment_id"], "_embedded": {"refunds": payment["refunds"]}}
