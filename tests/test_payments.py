@@ -19,7 +19,7 @@ from frontcounter.payments.reconcile import reconcile
 from frontcounter.payments.service import PaymentRefused, pay_in_sandbox, start_payment
 from frontcounter.tenancy import TenantService, tenant_context
 
-from tests.conftest import add_staff, csrf_token, mailbox, staff_sign_in
+from tests.conftest import add_staff, csrf_token, mailbox, run_jobs, staff_sign_in
 
 # -- helpers shared with test_payments_stripe.py --------------------------------------------------
 
@@ -211,6 +211,7 @@ def test_a_purpose_is_paid_once_and_a_second_payment_for_it_is_refunded_automati
     # through the provider, recorded, audited and the payer told; the case is fulfilled once.
     landed = come_back(client, choose_in_sandbox(client, sandbox_url, "success"))
     assert "Payment received" in landed
+    run_jobs(app)  # the refund is outbox work after commit (on PostgreSQL, waiting in Redis for a worker)
     first, second = rows(app, alpha, Payment)
     assert (first.purpose, second.purpose) == ("fee", "fee")
     assert first.state == second.state == "success"

@@ -191,12 +191,8 @@ def complete(payment: Payment) -> bool:
         return False
     # Lock the case: of two payments for the same purpose succeeding at once, the second to get here
     # waits, then sees the first's committed success and is refunded instead of fulfilling.
-    case = db.session.scalars(
-        db.select(Case)
-        .where(Case.id == payment.case_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    db.session.execute(db.select(Case.id).where(Case.id == payment.case_id).with_for_update())
+    case = db.session.get(Case, payment.case_id, populate_existing=True)
     other = db.session.scalar(
         db.select(Payment.public_id)
         .where(
