@@ -63,7 +63,7 @@ def test_the_sweeper_expires_an_unfinished_payment_gives_the_place_back_and_the_
         assert "payments-expire" in {task.name for task in all_tasks()}  # the core registers it through the hook
     [slot_id] = make_slots(app, alpha, at(3), capacity=1)
     reference = apply_for_permit(client)
-    hold_and_pay(app, alpha, reference, slot_id)  # the payer leaves the sandbox page without choosing
+    sandbox_url = hold_and_pay(app, alpha, reference, slot_id)  # the payer leaves the sandbox page, undecided
     assert slot_row(app, alpha, slot_id).places_left == 0
 
     with app.app_context():
@@ -78,6 +78,12 @@ def test_the_sweeper_expires_an_unfinished_payment_gives_the_place_back_and_the_
     assert the_case(app, alpha, reference).state == "awaiting_payment"
     assert audit_actions(app, alpha) == ["payment.expired"]
     assert "booking.expired" in audit_actions(app, alpha, "booking.")
+    # The payer comes back to the old page: the sandbox no longer takes it, and they are told why.
+    gone = client.get(sandbox_url)
+    assert gone.status_code == 302  # no choice offered any more: straight back to us
+    back = come_back(client, gone.headers["Location"])
+    assert "This payment was not finished in time, so no money was taken." in back
+    assert rows(app, alpha, Payment)[0].state == "expired"
     # The case waits for payment again: the payer pays now, and it is fulfilled as usual.
     landed = come_back(client, choose_in_sandbox(client, press_pay(client, reference), "success"))
     assert "Payment received" in landed and the_case(app, alpha, reference).state == "submitted"

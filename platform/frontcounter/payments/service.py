@@ -148,14 +148,14 @@ def sync(payment: Payment) -> Truth:
 
 
 def apply_truth(payment: Payment, truth: Truth) -> None:
-    """Bring `payment` to the provider's state; a success is final and never overwritten."""
+    """Bring `payment` to the provider's state; a success is final, and an expired payment changes only to success."""
     if truth.state == PaymentState.SUCCESS:
         complete(payment)
     elif truth.state == PaymentState.EXPIRED:
         from frontcounter.payments.expiry import mark_expired
 
         mark_expired(payment, truth.failure or "expired at the provider")
-    elif payment.state != PaymentState.SUCCESS and truth.state != payment.state:
+    elif payment.state not in (PaymentState.SUCCESS, PaymentState.EXPIRED) and truth.state != payment.state:
         before = payment.state
         if _update_unless_paid(payment, state=truth.state.value, failure=truth.failure[:500]):
             audit(
