@@ -156,3 +156,22 @@ def test_when_pay_cannot_be_reached_the_payment_is_left_for_the_next_run(app, cl
     with app.app_context():
         assert expire_payments(later(91))["expired"] == 1
     assert the_case(app, alpha, reference).state == "awaiting_payment"
+
+
+def test_a_place_is_kept_while_another_payment_for_the_case_is_still_open(app, client, forces):
+    alpha = forces[0]
+    [slot_id] = make_slots(app, alpha, at(3), capacity=1)
+    reference = apply_for_permit(client)
+    hold_and_pay(app, alpha, reference, slot_id)
+    press_pay(client, reference)  # the payer tries again in a new tab much later
+    with app.app_context(), tenant_context(alpha):
+        first = db.session.scalars(db.select(Payment).order_by(Payment.id)).first()
+        first.created_at = datetime.now(UTC) - timedelta(minutes=100)
+        db.session.commit()
+    with app.app_context():
+        assert expire_payments()["expired"] == 1
+    assert [p.state for p in rows(app, alpha, Payment)] == ["expired", "started"]
+    assert held(app, alpha, reference) == ["held"] and slot_row(app, alpha, slot_id).places_left == 0
+    with app.app_context():
+        assert expire_payments(later(91))["expired"] == 1
+    assert held(app, alpha, reference) == ["expired"] and slot_row(app, alpha, slot_id).places_left == 1

@@ -106,13 +106,15 @@ def mark_expired(payment: Payment, why: str, now: datetime | None = None) -> boo
 
 
 def release_holds(payment: Payment, now: datetime) -> list[int]:
-    """Give back the places the case is holding (not yet confirmed), unless another payment is still open."""
+    """Give back the places the case is holding (not yet confirmed), unless another payment of the case is
+    still open, or has paid for the same purpose (the place is then the service's to confirm)."""
     still_open = db.session.scalar(
         db.select(Payment.id)
         .where(
             Payment.case_id == payment.case_id,
             Payment.id != payment.id,
-            Payment.state.in_([*UNFINISHED, PaymentState.SUCCESS.value]),
+            Payment.state.in_(UNFINISHED)
+            | ((Payment.state == PaymentState.SUCCESS.value) & (Payment.purpose == payment.purpose)),
         )
         .limit(1)
     )
