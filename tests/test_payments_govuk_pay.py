@@ -272,6 +272,23 @@ def test_an_automatic_refund_pay_refuses_is_recorded_and_retried_until_it_goes_t
     assert actions.count("payment.refund_failed") == 1 and actions.count("payment.refunded") == 1
 
 
+def test_without_a_webhook_reconciliation_settles_a_submitted_refund(app, client, forces, pay_alpha, supervisor):
+    alpha = forces[0]
+    pay_alpha.refund_status = "submitted"
+    reference = apply_for_permit(client)
+    come_back(client, local(pay_on_pays_page(press_pay(client, reference))))
+    [payment] = rows(app, alpha, Payment)
+    refund_form(supervisor, f"/alpha/staff/payments/{payment.public_id}", how="part", amount="5.00", reason="Less")
+    [refund] = rows(app, alpha, Refund)
+    pay_alpha.settle_refund(payment.provider_ref, refund.provider_ref)
+    with app.app_context():
+        assert reconcile()["flagged"] == 0
+    assert rows(app, alpha, Refund)[0].state == "success"
+    assert [m.subject for m in mailbox(app, "payer@example.com") if m.subject.startswith("Refund")] == [
+        f"Refund of £5.00 for {reference}"
+    ]
+
+
 # -- the storm --------------------------------------------------------------------------------------
 
 
