@@ -461,6 +461,7 @@ def test_a_cases_payments_are_listed_with_their_refunds(app, client, forces):
     assert response.status_code == 200
     [payment] = response.get_json()
     assert payment["id"] == payment_id and payment["case"] == reference and payment["state"] == "success"
+    assert payment["purpose"] == "fee"
     assert (payment["amount_pence"], payment["refunded_pence"], payment["refundable_pence"]) == (2500, 0, 2500)
     assert payment["refunds"] == [] and bravo_payment not in response.get_data(as_text=True)
 

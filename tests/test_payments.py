@@ -19,7 +19,7 @@ from frontcounter.payments.reconcile import reconcile
 from frontcounter.payments.service import PaymentRefused, pay_in_sandbox, start_payment
 from frontcounter.tenancy import TenantService, tenant_context
 
-from tests.conftest import add_staff, csrf_token, mailbox, staff_sign_in
+from tests.conftest import add_staff, csrf_token, mailbox, run_jobs, staff_sign_in
 
 # -- helpers shared with test_payments_stripe.py --------------------------------------------------
 
@@ -187,29 +187,50 @@ def test_paid_guards_transitions_until_a_payment_succeeds_and_not_after_a_full_r
         assert not is_paid(engine.find_case(reference))
 
 
-def test_a_case_cannot_be_paid_twice_or_in_the_wrong_state(app, client, forces):
+def test_a_purpose_is_paid_once_and_a_second_payment_for_it_is_refunded_automatically(app, client, forces):
     alpha = forces[0]
     reference = apply_for_permit(client)
     sandbox_url = press_pay(client, reference)  # an earlier attempt, left open in another tab
     pay(client, reference)
     with app.app_context(), tenant_context(alpha):
         case = engine.find_case(reference)
+        assert is_paid(case) and is_paid(case, "fee") and not is_paid(case, "late-change-fees-1")
         with pytest.raises(PaymentRefused) as wrong_state:
             start_payment(case, 2500, "Permit fee", fulfil_transition="pay")
         assert wrong_state.value.code == "wrong_state"
-        # A further fee that fulfils nothing (e.g. a late-change fee) may still be taken from a paid case.
-        assert "/alpha/payments/" in start_payment(case, 1000, "Late change fee", fulfil_transition=None)
+        with pytest.raises(PaymentRefused) as already:
+            start_payment(case, 2500, "Permit fee", fulfil_transition=None)
+        assert already.value.code == "already_paid"
+        # A further charge that fulfils nothing (e.g. a late-change fee) has its own purpose.
+        late_fee = start_payment(case, 1000, "Late change fee", purpose="late-change-fees-1", fulfil_transition=None)
+        assert "/alpha/payments/" in late_fee
         with pytest.raises(ValueError):
-            start_payment(case, 0, "Nothing", fulfil_transition=None)
+            start_payment(case, 0, "Nothing", purpose="nothing", fulfil_transition=None)
         db.session.rollback()
-    # The payer completes the older attempt too: it is taken (it was paid), flagged, and not fulfilled again.
-    come_back(client, choose_in_sandbox(client, sandbox_url, "success"))
+    # The payer completes the older attempt too: the money is taken, so it is refunded in full at once
+    # through the provider, recorded, audited and the payer told; the case is fulfilled once.
+    landed = come_back(client, choose_in_sandbox(client, sandbox_url, "success"))
+    assert "Payment received" in landed
+    run_jobs(app)  # the refund is outbox work after commit (on PostgreSQL, waiting in Redis for a worker)
     first, second = rows(app, alpha, Payment)
+    assert (first.purpose, second.purpose) == ("fee", "fee")
     assert first.state == second.state == "success"
-    assert "already paid for by another payment" in first.discrepancy and second.discrepancy == ""
+    assert (first.refunded_pence, second.refunded_pence) == (2500, 0)
+    [refund] = rows(app, alpha, Refund)
+    assert (refund.payment_id, refund.amount_pence, refund.state, refund.actor) == (
+        first.id, 2500, "success", "system: payments"
+    )
+    assert "paid twice" in refund.reason
+    with app.app_context(), tenant_context(alpha):
+        assert db.session.scalar(db.select(SandboxPayment.refunded_pence).filter_by(ref=first.provider_ref)) == 2500
+        assert is_paid(engine.find_case(reference))
     assert len(rows(app, alpha, CaseEvent, transition="pay")) == 1
     assert len(rows(app, alpha, PlatformCharge)) == 1
-    assert len(receipts(app, "payer@example.com")) == 2  # they paid twice: two receipts, one to refund
+    assert len(receipts(app, "payer@example.com")) == 2  # they paid twice: two receipts and a refund notice
+    [notice] = [m for m in mailbox(app, "payer@example.com") if m.subject.startswith("Refund of")]
+    assert f"Refund of £25.00 for {reference}" == notice.subject and "paid twice" in notice.text_body
+    actions = audit_actions(app, alpha)
+    assert actions.count("payment.duplicate") == 1 and actions.count("payment.refunded") == 1
 
 
 def test_money_taken_after_the_case_moved_on_is_flagged_for_a_refund(app, client, forces):

@@ -275,3 +275,25 @@ def test_when_stripe_is_down_nothing_breaks_and_the_webhook_is_retried(
     assert deliver(client, delivery).get_data(as_text=True) == "synced\n"  # the retry is handled afresh
     assert the_case(app, alpha, reference).state == "submitted"
     assert len(receipts(app, "payer@example.com")) == 1
+
+
+def test_an_unfinished_stripe_payment_expires_and_its_paymentintent_is_cancelled(
+    app, client, forces, stripe_alpha, localstripe
+):
+    from datetime import UTC, datetime, timedelta
+
+    from frontcounter.payments.expiry import expire_payments
+
+    alpha = forces[0]
+    reference = apply_for_permit(client)
+    press_pay(client, reference)  # the payer opens the card page and goes away
+    [payment] = rows(app, alpha, Payment)
+    with app.app_context():
+        outcome = expire_payments(datetime.now(UTC) + timedelta(minutes=91))
+    assert outcome == {"expired": 1, "completed": 0, "ended": 0, "errors": 0}
+    intent = stripe.StripeClient("sk_test_check", base_addresses={"api": localstripe[0]}).v1.payment_intents.retrieve(
+        payment.provider_ref
+    )
+    assert intent.status == "canceled"  # it can no longer be paid at Stripe
+    assert rows(app, alpha, Payment)[0].state == "expired"
+    assert the_case(app, alpha, reference).state == "awaiting_payment"

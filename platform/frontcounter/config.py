@@ -95,7 +95,9 @@ def from_environment() -> dict:
         "PAYMENTS_SANDBOX": _bool("PAYMENTS_SANDBOX", not production),
         "PLATFORM_CHARGE_PENCE": _pence_by_service(os.environ.get("PLATFORM_CHARGE_PENCE", "")),
         "VAT_PERCENT": int(os.environ.get("VAT_PERCENT", 20)),
-        **{k: v for k, v in os.environ.items() if k.startswith("STRIPE_")},
+        # Payment providers' secrets, each also per force with a _<SLUG> suffix (see payments/settings.py).
+        **{k: v for k, v in os.environ.items() if k.startswith(("STRIPE_", "GOVUK_PAY_"))},
+        "PAYMENT_EXPIRY_MINUTES": int(os.environ.get("PAYMENT_EXPIRY_MINUTES", 90)),
         "MAILBOX_PAGE": _bool("MAILBOX_PAGE", not production),
         # Operations: logs, metrics, error reports, rate limits, object storage (docs/operating.md).
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else ""),

@@ -149,7 +149,16 @@ def fees_outstanding_pence(case: Case) -> int:
 
 def start_fee_payment(case: Case, amount_pence: int) -> str:
     """Start paying the late-change fee (no transition to fire); return where to pay. Raises PaymentRefused."""
-    return start_payment(case, amount_pence, _("Late change fee"), fulfil_transition=None, next_url=manage_url(case))
+    # One purpose per fee charged so far: paying the same fees twice (two tabs) is refunded automatically.
+    charged = len((case.data or {}).get(FEES_KEY, []))
+    return start_payment(
+        case,
+        amount_pence,
+        _("Late change fee"),
+        purpose=f"late-change-fees-{charged}",
+        fulfil_transition=None,
+        next_url=manage_url(case),
+    )
 
 
 def cancel_place(case: Case, booking: Booking) -> Booking:

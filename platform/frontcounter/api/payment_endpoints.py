@@ -37,6 +37,7 @@ def _payment(payment: Payment, reference: str) -> dict[str, Any]:
         "case": reference,
         "state": payment.state,
         "provider": payment.provider,
+        "purpose": payment.purpose,
         "description": payment.description,
         "currency": payment.currency,
         "amount_pence": payment.amount_pence,

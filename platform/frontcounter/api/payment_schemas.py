@@ -23,9 +23,10 @@ class PaymentSchema(Schema):
     id = fields.String(required=True, metadata={"description": "The payment's public id"})
     case = fields.String(required=True, metadata={"description": "The case reference"})
     state = fields.String(
-        required=True, metadata={"description": "created, started, success, failed, cancelled or error"}
+        required=True, metadata={"description": "created, started, success, failed, cancelled, error or expired"}
     )
     provider = fields.String()
+    purpose = fields.String(metadata={"description": "What the payment is for (\"fee\" unless the service says)"})
     description = fields.String()
     currency = fields.String()
     amount_pence = fields.Integer(strict=True, required=True)

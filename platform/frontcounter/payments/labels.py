@@ -12,6 +12,7 @@ STATE_LABELS = {
     "cancelled": _l("Cancelled"),
     "error": _l("Error"),
     "submitted": _l("Submitted"),
+    "expired": _l("Expired"),
 }
 STATE_TAGS = {
     "success": "govuk-tag--green",
@@ -21,6 +22,7 @@ STATE_TAGS = {
     "failed": "govuk-tag--red",
     "error": "govuk-tag--red",
     "cancelled": "govuk-tag--grey",
+    "expired": "govuk-tag--grey",
 }
 
 

@@ -22,11 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter.payments.purposes import DEFAULT_PURPOSE
 from frontcounter.tenancy.models import TenantOwned
 
 
 class PaymentState(enum.StrEnum):
-    """A payment's state, after GOV.UK Pay's: created, started, then success, failed, cancelled or error.
+    """A payment's state, after GOV.UK Pay's: created, started, then success, failed, cancelled or error,
+    or expired (ours: not finished within the force's expiry time, see payments.expiry).
 
     Only success is final: a provider may still take the money after a failed attempt (a Stripe
     PaymentIntent can be retried), so the provider's truth may move failed to success, never back.
@@ -38,6 +40,7 @@ class PaymentState(enum.StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     ERROR = "error"
+    EXPIRED = "expired"
 
 
 class RefundState(enum.StrEnum):
@@ -53,7 +56,10 @@ def _public_id() -> str:
 
 
 class Payment(TenantOwned, db.Model):
-    """One attempt to pay for a case through one provider.
+    """One attempt to pay for a case through one provider, for one purpose (e.g. "fee").
+
+    A case is paid for a purpose once: a second payment for the same purpose that succeeds anyway
+    (two tabs, a slow provider) is refunded automatically (see service.complete).
 
     `refunded_pence` counts refunds that succeeded or are still submitted, so what is left to refund
     is always amount_pence - refunded_pence; the database refuses anything outside 0..amount_pence.
@@ -63,6 +69,7 @@ class Payment(TenantOwned, db.Model):
     __table_args__ = (
         UniqueConstraint("provider", "provider_ref"),
         Index("ix_payment_tenant_state", "tenant_id", "state", "created_at"),
+        Index("ix_payment_case_purpose", "case_id", "purpose", "state"),
         CheckConstraint("amount_pence > 0", name="amount_positive"),
         CheckConstraint("refunded_pence >= 0 AND refunded_pence <= amount_pence", name="refunds_within_amount"),
     )
@@ -71,6 +78,7 @@ class Payment(TenantOwned, db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=_public_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     provider: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[str] = mapped_column(String(64), default=DEFAULT_PURPOSE, server_default=DEFAULT_PURPOSE)
     provider_ref: Mapped[str | None] = mapped_column(String(255))
     amount_pence: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="gbp")

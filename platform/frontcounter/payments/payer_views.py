@@ -23,6 +23,10 @@ _OUTCOME_MESSAGES = {
     PaymentState.SUCCESS: ("success", lambda: _("Payment received. We have emailed you a receipt.")),
     PaymentState.FAILED: ("error", lambda: _("Your payment was declined and no money was taken. You can try again.")),
     PaymentState.CANCELLED: ("info", lambda: _("You cancelled the payment. No money was taken.")),
+    PaymentState.EXPIRED: (
+        "info",
+        lambda: _("This payment was not finished in time, so no money was taken. You can start again."),
+    ),
     PaymentState.ERROR: (
         "error",
         lambda: _("Something went wrong with the payment and no money was taken. You can try again."),

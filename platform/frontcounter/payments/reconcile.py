@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from frontcounter.extensions import db
 from frontcounter.payments.models import Payment, PaymentState, Refund, RefundState
 from frontcounter.payments.providers import ProviderError, Truth, provider_for
-from frontcounter.payments.service import apply_truth, note_discrepancy
+from frontcounter.payments.service import apply_truth, note_discrepancy, settle_refunds
 from frontcounter.tenancy.context import tenant_context
 from frontcounter.tenancy.models import Tenant
 from frontcounter.web.templating import pence
@@ -50,14 +50,16 @@ def reconcile(now: datetime | None = None, window: timedelta = WINDOW) -> dict[s
 
 def _check(payment: Payment, now: datetime, totals: dict[str, int]) -> None:
     totals["checked"] += 1
+    was_success = payment.state == PaymentState.SUCCESS
     try:
-        truth = provider_for(payment.provider).fetch(payment)
+        provider = provider_for(payment.provider)
+        truth = provider.fetch(payment)
+        apply_truth(payment, truth)
+        settle_refunds(payment, provider)  # refunds the provider confirms later (GOV.UK Pay's "submitted")
     except ProviderError as exc:
         log.warning("Reconciliation could not fetch payment %s from %s: %s", payment.public_id, payment.provider, exc)
         totals["errors"] += 1
         return
-    was_success = payment.state == PaymentState.SUCCESS
-    apply_truth(payment, truth)
     if not was_success and payment.state == PaymentState.SUCCESS:
         totals["completed"] += 1
     new = [problem for problem in _differences(payment, truth, now) if problem not in payment.discrepancy]

@@ -5,6 +5,11 @@ Exactly once: complete() moves a payment to success with one conditional UPDATE 
 lock until the winner commits and then matches nothing; on SQLite the database write lock
 serialises them the same way. Only the winner fires the case's transition, records the platform's
 charge and sends the receipt, in the same transaction as the state change.
+
+Once per purpose: a case is paid for each purpose (the default "fee") once. complete() locks the
+case's row before it looks for another successful payment for the same purpose, so of two payments
+succeeding at the same moment exactly one fulfils; the other is refunded automatically through its
+provider after commit (refund_duplicate, through the outbox), audited, and the payer emailed.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from frontcounter.cases.engine import TransitionRefused, fire, workflow_for
 from frontcounter.cases.models import Case
 from frontcounter.cases.tracking import tracking_url
 from frontcounter.extensions import db
+from frontcounter.jobs.outbox import RetryLater, defer
 from frontcounter.payments.guards import is_paid
 from frontcounter.payments.models import Payment, PaymentState, PlatformCharge, Refund, RefundState
 from frontcounter.payments.notify import send_receipt, send_refund_notice
@@ -30,6 +36,7 @@ from frontcounter.payments.providers import (
     provider_for,
     provider_for_new_payment,
 )
+from frontcounter.payments.purposes import DEFAULT_PURPOSE
 from frontcounter.payments.settings import platform_charge
 from frontcounter.refusals import Refused
 from frontcounter.web.templating import pence
@@ -66,16 +73,19 @@ def start_payment(
     amount_pence: int,
     description: str,
     *,
+    purpose: str = DEFAULT_PURPOSE,
     fulfil_transition: str | None = "pay",
     next_url: str | None = None,
 ) -> str:
-    """Create a payment for `case` with the force's provider; return the URL to send the payer to.
+    """Create a payment for `case` and `purpose` with the force's provider; return the URL to send the payer to.
 
-    On success the case's `fulfil_transition` fires as the system (guard it with PAID). The payer comes
-    back to `next_url` (default: the case's tracking page). Not committed; raises PaymentRefused
-    (roll back) when the case cannot be paid for now or no provider is available.
+    On success the case's `fulfil_transition` fires as the system (guard it with PAID or paid_for(purpose)).
+    A purpose is paid once: refused when already paid, and a second success is refunded automatically
+    (give each charge that may recur its own purpose). The payer comes back to `next_url` (default: the
+    case's tracking page). Not committed; raises PaymentRefused (roll back) when the case cannot be paid
+    for now or no provider is available.
     """
-    return _open(case, amount_pence, description, fulfil_transition, next_url)[1]
+    return _open(case, amount_pence, description, fulfil_transition, next_url, purpose=purpose)[1]
 
 
 def _open(
@@ -85,14 +95,17 @@ def _open(
     fulfil_transition: str | None,
     next_url: str | None,
     provider: PaymentProvider | None = None,
+    purpose: str = DEFAULT_PURPOSE,
 ) -> tuple[Payment, str]:
     if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence <= 0:
         raise ValueError("amount_pence must be a whole number of pence above 0")
+    if not purpose or len(purpose) > 64:
+        raise ValueError("purpose must be a name of 1 to 64 characters")
     if fulfil_transition:
         transition = workflow_for(case.service_key).transition(fulfil_transition)
         if case.state not in transition.source:
             raise PaymentRefused(_("This application cannot be paid for now."), "wrong_state")
-    if fulfil_transition and is_paid(case):
+    if is_paid(case, purpose):
         raise PaymentRefused(_("This application has already been paid for."), "already_paid")
     unavailable = _("Payments are not available at the moment. Try again later.")
     try:
@@ -102,6 +115,7 @@ def _open(
     payment = Payment(
         case_id=case.id,
         provider=provider.name,
+        purpose=purpose,
         amount_pence=amount_pence,
         description=description,
         fulfil_transition=fulfil_transition,
@@ -126,16 +140,22 @@ def sync(payment: Payment) -> Truth:
     The payer's return and every webhook call this: neither is trusted for anything but the payment's
     identity, so repeated and out-of-order deliveries change nothing. Raises ProviderError. Not committed.
     """
-    truth = provider_for(payment.provider).fetch(payment)
+    provider = provider_for(payment.provider)
+    truth = provider.fetch(payment)
     apply_truth(payment, truth)
+    settle_refunds(payment, provider)
     return truth
 
 
 def apply_truth(payment: Payment, truth: Truth) -> None:
-    """Bring `payment` to the provider's state; a success is final and never overwritten."""
+    """Bring `payment` to the provider's state; a success is final, and an expired payment changes only to success."""
     if truth.state == PaymentState.SUCCESS:
         complete(payment)
-    elif payment.state != PaymentState.SUCCESS and truth.state != payment.state:
+    elif truth.state == PaymentState.EXPIRED:
+        from frontcounter.payments.expiry import mark_expired
+
+        mark_expired(payment, truth.failure or "expired at the provider")
+    elif payment.state not in (PaymentState.SUCCESS, PaymentState.EXPIRED) and truth.state != payment.state:
         before = payment.state
         if _update_unless_paid(payment, state=truth.state.value, failure=truth.failure[:500]):
             audit(
@@ -169,23 +189,29 @@ def complete(payment: Payment) -> bool:
     before = payment.state
     if not _update_unless_paid(payment, state=PaymentState.SUCCESS.value, failure=""):
         return False
-    case = db.session.get(Case, payment.case_id)
-    other = (
-        None
-        if not payment.fulfil_transition
-        else db.session.scalar(
-            db.select(Payment.public_id)
-            .where(
-                Payment.case_id == payment.case_id,
-                Payment.id != payment.id,
-                Payment.state == PaymentState.SUCCESS,
-                Payment.refunded_pence < Payment.amount_pence,
-            )
-            .limit(1)
+    # Lock the case: of two payments for the same purpose succeeding at once, the second to get here
+    # waits, then sees the first's committed success and is refunded instead of fulfilling.
+    db.session.execute(db.select(Case.id).where(Case.id == payment.case_id).with_for_update())
+    case = db.session.get(Case, payment.case_id, populate_existing=True)
+    other = db.session.scalar(
+        db.select(Payment.public_id)
+        .where(
+            Payment.case_id == payment.case_id,
+            Payment.purpose == payment.purpose,
+            Payment.id != payment.id,
+            Payment.state == PaymentState.SUCCESS,
+            Payment.refunded_pence < Payment.amount_pence,
         )
+        .limit(1)
     )
     if other is not None:
-        note_discrepancy(payment, _("This application was already paid for by another payment: refund one of them."))
+        audit(
+            "payment.duplicate",
+            target=_target(payment),
+            after={"purpose": payment.purpose, "paid_by": other, "amount_pence": payment.amount_pence},
+            actor=SYSTEM_ACTOR,
+        )
+        defer(refund_duplicate, payment.public_id)
     else:
         if payment.fulfil_transition:
             try:
@@ -212,6 +238,56 @@ def complete(payment: Payment) -> bool:
         actor=SYSTEM_ACTOR,
     )
     return True
+
+
+def refund_duplicate(payment_public_id: str) -> str:
+    """Outbox work: refund in full a payment for a purpose another payment had already paid; commits.
+
+    Retried (RetryLater) while the provider refuses or cannot be reached; staff see the failed
+    attempts among the payment's refunds.
+    """
+    payment = find_payment(payment_public_id)
+    if payment is None or payment.refundable_pence <= 0:
+        return "nothing to refund"
+    reason = _("You paid twice for the same thing, so we have refunded this payment.")
+    try:
+        refund(payment, payment.refundable_pence, reason, actor=SYSTEM_ACTOR, expected_refundable=payment.amount_pence)
+    except PaymentRefused as refused:
+        if refused.code in ("changed", "too_much"):
+            return "already refunded"
+        raise RetryLater(refused.message) from refused
+    return "refunded"
+
+
+def settle_refunds(payment: Payment, provider: PaymentProvider) -> None:
+    """Bring each refund still submitted to the provider's state (payer emailed on success); not committed."""
+    waiting = [r for r in payment.refunds if r.state == RefundState.SUBMITTED and r.provider_ref]
+    for row in waiting:
+        result = provider.fetch_refund(payment, row)
+        if result is None or result.state == RefundState.SUBMITTED:
+            continue
+        changed = db.session.execute(
+            db.update(Refund)
+            .where(Refund.id == row.id, Refund.state == RefundState.SUBMITTED)
+            .values(state=result.state.value, updated_at=_now())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            continue
+        db.session.refresh(row)
+        details = {"refund": row.id, "amount_pence": row.amount_pence, "state": row.state}
+        if result.state == RefundState.SUCCESS:
+            send_refund_notice(row, payment, db.session.get(Case, payment.case_id))
+            audit("payment.refund_confirmed", target=_target(payment), after=details, actor=SYSTEM_ACTOR)
+        else:
+            db.session.execute(
+                db.update(Payment)
+                .where(Payment.id == payment.id)
+                .values(refunded_pence=Payment.refunded_pence - row.amount_pence, updated_at=_now())
+                .execution_options(synchronize_session=False)
+            )
+            db.session.refresh(payment)
+            audit("payment.refund_failed", target=_target(payment), after=details, actor=SYSTEM_ACTOR)
 
 
 def note_discrepancy(payment: Payment, text: str, *, actor: str = SYSTEM_ACTOR) -> bool:
@@ -325,7 +401,13 @@ def _refund_failed(payment: Payment, row: Refund, error: str, details: dict[str,
 
 
 def pay_in_sandbox(
-    case: Case, amount_pence: int, description: str, *, fulfil_transition: str | None = "pay", receipt: bool = True
+    case: Case,
+    amount_pence: int,
+    description: str,
+    *,
+    fulfil_transition: str | None = "pay",
+    receipt: bool = True,
+    purpose: str = DEFAULT_PURPOSE,
 ) -> Payment:
     """Pay for `case` at once in the sandbox, as a payer choosing success would (demo data, tests); not committed.
 
@@ -334,7 +416,7 @@ def pay_in_sandbox(
     from frontcounter.payments.providers.sandbox import SandboxProvider
 
     provider = SandboxProvider()
-    payment, _next = _open(case, amount_pence, description, fulfil_transition, None, provider)
+    payment, _next = _open(case, amount_pence, description, fulfil_transition, None, provider, purpose)
     if not receipt:
         payment.receipt_sent_at = _now()
     provider.choose(payment, "success")

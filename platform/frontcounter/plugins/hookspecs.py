@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from flask_smorest import Api
 
     from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
+    from frontcounter.payments.providers.base import PaymentProvider
     from frontcounter.plugins.service import Service
     from frontcounter.tenancy.context import TenantRef
 
@@ -84,3 +85,8 @@ def erase_person(tenant: TenantRef, person: PersonQuery, reason: str) -> Erasure
 @hookspec
 def retention_policies(tenant: TenantRef) -> list[RetentionPolicy]:
     """Return this plugin's retention periods for `tenant`; the sweeper applies them daily."""
+
+
+@hookspec
+def register_payment_providers() -> list[type[PaymentProvider]]:
+    """Return payment provider classes (subclasses of PaymentProvider, each with a unique `name`)."""

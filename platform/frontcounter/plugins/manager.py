@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
@@ -15,6 +16,8 @@ from frontcounter.plugins import hookspecs
 from frontcounter.plugins.service import Service
 
 ENTRY_POINT_GROUP = "frontcounter.plugins"
+# The core's own hook implementations, registered like any plugin's (and left out of plugins()).
+CORE_PLUGINS = {"frontcounter.payments": "frontcounter.payments.plugin"}
 
 
 class PluginRegistry:
@@ -23,6 +26,8 @@ class PluginRegistry:
     def __init__(self, extra_plugins: Iterable[Any] = ()) -> None:
         self.pm = pluggy.PluginManager("frontcounter")
         self.pm.add_hookspecs(hookspecs)
+        for core_name, module in CORE_PLUGINS.items():
+            self.pm.register(importlib.import_module(module), name=core_name)
         self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         for plugin in extra_plugins:
             self.pm.register(plugin)
@@ -40,6 +45,19 @@ class PluginRegistry:
         self._service_plugins: dict[str, set[str]] = {}
         for service in self.services.values():
             self._service_plugins.setdefault(service.plugin_name, set()).add(service.key)
+        self._payment_providers: dict[str, Any] | None = None
+
+    def payment_providers(self) -> dict[str, Any]:
+        """Every payment provider class registered through register_payment_providers, by name."""
+        if self._payment_providers is None:
+            found: dict[str, Any] = {}
+            for group in self.pm.hook.register_payment_providers():
+                for provider in group or []:
+                    if provider.name in found and found[provider.name] is not provider:
+                        raise ValueError(f"Payment provider {provider.name!r} is registered by two plugins.")
+                    found[provider.name] = provider
+            self._payment_providers = found
+        return self._payment_providers
 
     @property
     def hook(self) -> pluggy.HookRelay:
@@ -60,6 +78,8 @@ class PluginRegistry:
         """Describe every loaded plugin: name, version, the services it provides."""
         rows = []
         for name, _plugin in sorted(self.pm.list_name_plugin()):
+            if name in CORE_PLUGINS:
+                continue
             rows.append(
                 {
                     "name": name,

@@ -27,6 +27,7 @@ class TenantRef:
     area: str = ""
     nation: str = "england-and-wales"
     closure_days: tuple[str, ...] = ()
+    payments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def colour(self) -> str:

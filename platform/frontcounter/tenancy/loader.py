@@ -23,6 +23,11 @@ class _ServiceSchema(Schema):
     settings = fields.Dict(load_default=dict)
 
 
+class _PaymentsSchema(Schema):
+    provider = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
+    expiry_minutes = fields.Integer(validate=validate.Range(min=5, max=7 * 24 * 60))
+
+
 class TenantFileSchema(Schema):
     """The shape of one tenants/<slug>.toml file."""
 
@@ -43,6 +48,7 @@ class TenantFileSchema(Schema):
     )
     closure_days = fields.List(fields.Date(), load_default=list)
     services = fields.Dict(keys=fields.String(), values=fields.Nested(_ServiceSchema), load_default=dict)
+    payments = fields.Nested(_PaymentsSchema, load_default=dict)
 
 
 @dataclass
@@ -92,9 +98,12 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
             db.session.flush()
             report.changes.append(f"{data['slug']}: created")
         data["closure_days"] = [day.isoformat() for day in data["closure_days"]]
+        provider = data["payments"].get("provider")
+        if provider and provider not in plugins.payment_providers():
+            report.warnings.append(f"{data['slug']}: payment provider {provider!r} is not installed")
         for attr in (
             "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
-            "closure_days",
+            "closure_days", "payments",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()

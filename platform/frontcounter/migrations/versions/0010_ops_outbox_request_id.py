@@ -1,7 +1,7 @@
 """outbox messages remember the request that deferred them (logs)
 
 Revision ID: 0010_ops
-Revises: 0004_calendar
+Revises: 0006_payments
 Create Date: 2026-12-06 04:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_ops'
-down_revision = '0004_calendar'
+down_revision = '0006_payments'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""The one interface every payment provider implements.
+"""The one interface every payment provider implements (registered through register_payment_providers).
 
 A provider starts a payment (and says where to send the payer), fetches its own truth about a
 payment (the return from the payer and every webhook are only triggers to fetch it, so repeated or
@@ -17,6 +17,7 @@ from frontcounter.payments.models import PaymentState, RefundState
 
 if TYPE_CHECKING:
     from frontcounter.payments.models import Payment, Refund
+    from frontcounter.tenancy.context import TenantRef
 
 
 class ProviderError(Exception):
@@ -64,9 +65,20 @@ class WebhookEvent:
 
 
 class PaymentProvider(ABC):
-    """One payment provider, configured for the force in scope."""
+    """One payment provider, configured for the force in scope.
+
+    `name` is what a force writes in `[payments] provider = ...` and what webhooks are posted to
+    (/payments/webhooks/<name>); `live` is False for providers that take no real money (the
+    sandbox), which new payments may use only where PAYMENTS_SANDBOX allows.
+    """
 
     name: ClassVar[str]
+    live: ClassVar[bool] = True
+
+    @classmethod
+    def for_tenant(cls, tenant: TenantRef) -> PaymentProvider:
+        """Return the provider configured for `tenant` (its keys); raise ProviderError when it has none."""
+        return cls()
 
     @abstractmethod
     def start(self, payment: Payment, return_url: str) -> Started:
@@ -79,6 +91,14 @@ class PaymentProvider(ABC):
     @abstractmethod
     def refund(self, payment: Payment, refund: Refund) -> RefundResult:
         """Give back `refund.amount_pence` of `payment` (idempotent per refund; raises ProviderError)."""
+
+    def cancel(self, payment: Payment) -> bool:
+        """Ask the provider to cancel an unfinished payment; False when it cannot (it then lapses there)."""
+        return False
+
+    def fetch_refund(self, payment: Payment, refund: Refund) -> RefundResult | None:
+        """Return the provider's state of a submitted refund, or None when it cannot say."""
+        return None
 
     @classmethod
     def verify_webhook(cls, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:

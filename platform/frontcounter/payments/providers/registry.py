@@ -1,25 +1,27 @@
-"""Which provider handles a payment: the one it went through, or for a new payment the force's own."""
+"""Which provider handles a payment: the one it went through, or for a new payment the force's own.
+
+Providers are the classes registered through the register_payment_providers hook (the core
+registers the sandbox, Stripe and GOV.UK Pay through it too, from frontcounter.payments.plugin).
+"""
 
 from __future__ import annotations
 
 from frontcounter.payments.providers.base import PaymentProvider, ProviderError
-from frontcounter.payments.providers.sandbox import SandboxProvider
-from frontcounter.payments.providers.stripe import StripeProvider
-from frontcounter.payments.settings import provider_name, sandbox_allowed, stripe_settings
+from frontcounter.payments.settings import provider_name, sandbox_allowed
+from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.context import TenantRef, current_tenant
 
-PROVIDERS: dict[str, type[PaymentProvider]] = {p.name: p for p in (SandboxProvider, StripeProvider)}
+
+def providers() -> dict[str, type[PaymentProvider]]:
+    """Every registered provider class, by name."""
+    return registry().payment_providers()
 
 
 def _build(name: str, tenant: TenantRef) -> PaymentProvider:
-    if name == StripeProvider.name:
-        settings = stripe_settings(tenant)
-        if settings is None:
-            raise ProviderError("Stripe is not configured for this force.")
-        return StripeProvider(settings)
-    if name == SandboxProvider.name:
-        return SandboxProvider()
-    raise ProviderError(f"Unknown payment provider {name!r}.")
+    provider_cls = providers().get(name)
+    if provider_cls is None:
+        raise ProviderError(f"Unknown payment provider {name!r}.")
+    return provider_cls.for_tenant(tenant)
 
 
 def provider_for(payment_provider: str) -> PaymentProvider:
@@ -30,12 +32,12 @@ def provider_for(payment_provider: str) -> PaymentProvider:
 def provider_for_new_payment() -> PaymentProvider:
     """Return the provider the force in scope takes new payments through (raises ProviderError if none)."""
     tenant = current_tenant()
-    name = provider_name(tenant)
-    if name == SandboxProvider.name and not sandbox_allowed():
+    provider = _build(provider_name(tenant), tenant)
+    if not provider.live and not sandbox_allowed():
         raise ProviderError("No payment provider is configured for this force.")
-    return _build(name, tenant)
+    return provider
 
 
 def webhook_provider(name: str) -> type[PaymentProvider] | None:
     """Return the provider class whose webhooks arrive at /payments/webhooks/<name>, or None."""
-    return PROVIDERS.get(name)
+    return providers().get(name)

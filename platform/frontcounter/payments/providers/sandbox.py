@@ -28,6 +28,7 @@ class SandboxProvider(PaymentProvider):
     """Payments that take no money: for development, demonstrations and tests."""
 
     name: ClassVar[str] = "sandbox"
+    live: ClassVar[bool] = False
 
     def _row(self, ref: str | None) -> SandboxPayment:
         row = db.session.scalar(db.select(SandboxPayment).filter_by(ref=ref or ""))
@@ -54,6 +55,14 @@ class SandboxProvider(PaymentProvider):
             raise ProviderError("The sandbox refused the refund: it is more than is left of the payment.")
         row.refunded_pence += refund.amount_pence
         return RefundResult(f"sbx_re_{refund.id}", RefundState.SUCCESS)
+
+    def cancel(self, payment: Payment) -> bool:
+        """Cancel a payment nobody finished on the sandbox page."""
+        row = self._row(payment.provider_ref)
+        if row.status != "created":
+            return False
+        row.status = "cancelled"
+        return True
 
     def choose(self, payment: Payment, outcome: str) -> str:
         """The payer's choice on the sandbox page; returns where the sandbox sends them back to."""

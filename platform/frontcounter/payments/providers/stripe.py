@@ -17,8 +17,8 @@ from frontcounter.payments.providers.base import (
     Truth,
     WebhookEvent,
 )
-from frontcounter.payments.settings import StripeSettings, stripe_webhook_secrets
-from frontcounter.tenancy.context import current_tenant
+from frontcounter.payments.settings import StripeSettings, stripe_settings, stripe_webhook_secrets
+from frontcounter.tenancy.context import TenantRef, current_tenant
 from frontcounter.web.urls import external_url
 
 # PaymentIntent statuses; requires_payment_method after an attempt (last_payment_error) is a failure,
@@ -59,6 +59,14 @@ class StripeProvider(PaymentProvider):
             base_addresses=addresses,  # type: ignore[arg-type]
             max_network_retries=2,
         )
+
+    @classmethod
+    def for_tenant(cls, tenant: TenantRef) -> StripeProvider:
+        """The force's Stripe account (its own keys, else the platform's)."""
+        settings = stripe_settings(tenant)
+        if settings is None:
+            raise ProviderError("Stripe is not configured for this force.")
+        return cls(settings)
 
     def start(self, payment: Payment, return_url: str) -> Started:
         """Create a PaymentIntent (idempotent per payment) and send the payer to the card page."""
@@ -112,6 +120,14 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as exc:
             raise ProviderError(_message(exc)) from exc
         return RefundResult(created.id, _REFUND_STATES.get(created.status or "", RefundState.SUBMITTED))
+
+    def cancel(self, payment: Payment) -> bool:
+        """Cancel the PaymentIntent unless it has already succeeded or been cancelled."""
+        try:
+            self.client.v1.payment_intents.cancel(payment.provider_ref or "")
+        except stripe.StripeError:
+            return False
+        return True
 
     @classmethod
     def verify_webhook(cls, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
