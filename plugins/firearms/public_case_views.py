@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
@@ -14,6 +16,8 @@ from frontcounter.payments import PaymentRefused, is_paid, start_payment
 from frontcounter.plugins.manager import registry
 from frontcounter.web.urls import external_url
 from frontcounter_firearms.public_visits import BOOKABLE_STATE, VISIT, VISIT_RULES
+from frontcounter_firearms.referee_changes import replacements_needed
+from frontcounter_firearms.referee_form import replacement_page
 from frontcounter_firearms.rules import fee_for
 from frontcounter_firearms.views_public import SERVICE, bp
 from werkzeug.wrappers import Response
@@ -33,18 +37,37 @@ def _actor(case: Case) -> str:
     return account.email if account is not None else case.applicant_email
 
 
+def _back(found: Case) -> str:
+    return url_for("firearms.case", reference=found.reference, token=request.args.get("token"))
+
+
+@bp.route("/cases/<reference>/referees/new", methods=["GET", "POST"])
+def new_referee(reference: str) -> Response | tuple[str, int]:
+    """Name a new referee in place of one who declined (from the tracking page, or a guest's signed link)."""
+    found = _case(reference)
+    return replacement_page(found, actor=_actor(found), by_staff=False, back_href=_back(found))
+
+
 @bp.get("/cases/<reference>")
 def case(reference: str) -> str:
     """The tracking page, with what the applicant can do now: pay, choose a visit time, see the booking."""
     found = _case(reference)
     workflow = engine.workflow_for(SERVICE)
+    state = workflow.state(found.state)
+    replace_referees = replacements_needed(found)
+    if replace_referees:  # the usual "referees have 7 days" is wrong while one must be replaced
+        state = dataclasses.replace(
+            state, next_steps=_("A referee cannot act for you. Name a new referee so we can carry on.")
+        )
     events = db.session.scalars(
         db.select(CaseEvent).where(CaseEvent.case_id == found.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
     ).all()
     return render_template(
         "firearms/public/case.html",
         case=found,
-        state=workflow.state(found.state),
+        state=state,
+        replace_referees=replace_referees,
+        token=request.args.get("token"),
         workflow=workflow,
         events=events,
         service=registry().services[SERVICE],

@@ -19,7 +19,9 @@ from frontcounter_firearms.checks import latest_checks
 from frontcounter_firearms.decisions import address_lines, certificates_of, holder_name
 from frontcounter_firearms.guards import application_of
 from frontcounter_firearms.models import CheckStatus, Referee
+from frontcounter_firearms.referee_changes import replacements_needed
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_required
+from frontcounter_firearms.staff_answers import answer_sections
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -83,6 +85,10 @@ def case_facts(case: Case) -> dict[str, Any]:
         "security": data.get("security") or {},
         "referees": [(r, *referee_status(r)) for r in referees],
         "referees_needed": _needed(application),
+        "replace_referees": replacements_needed(case),
+        "referee_details": {
+            str(r.get("email") or "").strip().lower(): r for r in ((data.get("referees") or {}).get("referees") or [])
+        },
         "checks": checks,
         "flagged": [row for row in checks if row.status == CheckStatus.FLAGGED.value],
         "check_errors": [row for row in checks if row.status == CheckStatus.ERROR.value],
@@ -92,6 +98,7 @@ def case_facts(case: Case) -> dict[str, Any]:
         "visit": data.get("visit"),
         "paper": data.get("paper"),
         "label": label,
+        "sections": answer_sections(data),
     }
 
 

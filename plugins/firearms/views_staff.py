@@ -20,6 +20,7 @@ from frontcounter.jobs.outbox import defer
 from frontcounter.plugins.manager import registry
 from frontcounter_firearms import staff_case, visits
 from frontcounter_firearms.decisions import uk_today
+from frontcounter_firearms.referee_form import replacement_page
 from frontcounter_firearms.staff_paper import joined_date, open_paper_application, read_paper_form
 from frontcounter_firearms.staff_queues import queue_counts
 from werkzeug.wrappers import Response
@@ -77,6 +78,15 @@ def rerun_checks(reference: str) -> Response:
     db.session.commit()
     flash(_("The background checks have been run again."), "success")
     return redirect(url_for(".case", reference=reference))
+
+
+@staff.route("/cases/<reference>/referees/new", methods=["GET", "POST"])
+@staff_required(*CASEWORK)
+def new_referee(reference: str) -> Response | tuple[str, int]:
+    """Name a new referee for the applicant (agreed with them by phone) in place of one who declined."""
+    found = _case_or_404(reference)
+    back = url_for(".case", reference=reference)
+    return replacement_page(found, actor=_actor(), by_staff=True, back_href=back)
 
 
 # -- arranging a visit ---------------------------------------------------------------------------

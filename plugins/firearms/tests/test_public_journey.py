@@ -473,7 +473,8 @@ def test_a_referee_confirms_from_the_emailed_link_once(app, client, firearms_for
     assert "Thank you for confirming" in done.get_data(as_text=True)
     with app.app_context(), tenant_context(alpha):
         robin = db.session.scalars(db.select(Referee).filter_by(email="robin@example.com")).one()
-        assert robin.has_confirmed and robin.years_known == 12
+        assert robin.has_confirmed and robin.referee_years_known == 12
+        assert robin.years_known == 5 and robin.years_conflict  # the applicant's answer is kept beside theirs
     again = referee_browser.get(link)
     assert again.status_code == 410 and "This link no longer works" in again.get_data(as_text=True)
     assert referee_browser.post(link, data={"csrf_token": token, "action": "decline"}).status_code == 410
@@ -482,7 +483,12 @@ def test_a_referee_confirms_from_the_emailed_link_once(app, client, firearms_for
     html = app.test_client().get(sam_link).get_data(as_text=True)
     declined = app.test_client()
     declined.get(sam_link)
-    assert "You have declined" in submit(declined, sam_link, {"action": "decline"}).get_data(as_text=True)
+    asked = submit(declined, sam_link, {"action": "decline"}).get_data(as_text=True)
+    assert "Are you sure you cannot act as a referee?" in asked  # one click declines nothing
+    with app.app_context(), tenant_context(alpha):
+        assert db.session.scalars(db.select(Referee).filter_by(email="sam@example.com")).one().declined_at is None
+    done = submit(declined, sam_link, {"action": "decline-confirmed"}).get_data(as_text=True)
+    assert "You have declined" in done
     with app.app_context(), tenant_context(alpha):
         sam = db.session.scalars(db.select(Referee).filter_by(email="sam@example.com")).one()
         assert sam.declined_at is not None and not sam.has_confirmed
