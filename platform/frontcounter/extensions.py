@@ -55,15 +55,8 @@ class FrontcounterSQLAlchemy(SQLAlchemy):
 
     def paginate(self, select, *, page=None, per_page=None, max_per_page=None, error_out=True, count=True):  # type: ignore[no-untyped-def, override]
         """Paginate a select of one entity; the total is counted inside the current force's scope."""
-        return ScopedSelectPagination(
-            select=select,
-            session=self.session(),
-            page=page,
-            per_page=per_page,
-            max_per_page=max_per_page,
-            error_out=error_out,
-            count=count,
-        )
+        return ScopedSelectPagination(select=select, session=self.session(), page=page, per_page=per_page,
+                                      max_per_page=max_per_page, error_out=error_out, count=count)
 
 
 db = FrontcounterSQLAlchemy(model_class=Base, session_options={"class_": TenantSession})

@@ -67,20 +67,16 @@ def dashboard() -> str:
     """The staff dashboard: the force's services and what plugins offer staff."""
     tenant = current_tenant()
     links: list[dict[str, Any]] = [
-        {
-            "text": _("%(service)s: work queue", service=service.name),
-            "href": url_for("cases_staff.queue", service_key=service.key),
-        }
+        {"text": _("%(service)s: work queue", service=service.name),
+         "href": url_for("cases_staff.queue", service_key=service.key)}
         for service in enabled_services()
         if service.workflow is not None
     ]
     from frontcounter.bookings.rules import takes_bookings
 
     links += [
-        {
-            "text": _("%(service)s: slots", service=service.name),
-            "href": url_for("bookings.slots", service_key=service.key),
-        }
+        {"text": _("%(service)s: slots", service=service.name),
+         "href": url_for("bookings.slots", service_key=service.key)}
         for service in enabled_services()
         if takes_bookings(service.key)
     ]

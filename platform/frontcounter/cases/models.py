@@ -33,14 +33,12 @@ class Case(TenantOwned, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id", ondelete="SET NULL"))
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    events: Mapped[list[CaseEvent]] = relationship(
-        order_by="CaseEvent.id", back_populates="case", cascade="all, delete-orphan", passive_deletes=True
-    )
+    events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id", back_populates="case",
+                                                   cascade="all, delete-orphan", passive_deletes=True)
     assignee = relationship("StaffMember", lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}

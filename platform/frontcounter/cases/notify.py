@@ -25,21 +25,10 @@ def _template(service_key: str, state: str) -> str:
 def notify_state(case: Case, state: State) -> None:
     """Queue the email for `state` (a plugin may supply email/case/<service>/<state>.txt/.html)."""
     service = registry().services[case.service_key]
-    subject = _(
-        "%(service)s: %(status)s (%(reference)s)",
-        service=service.name,
-        status=state.public_label,
-        reference=case.reference,
-    )
-    send_email(
-        case.applicant_email,
-        subject,
-        _template(case.service_key, state.name),
-        case=case,
-        state=state,
-        service=service,
-        link=tracking_url(case),
-    )
+    subject = _("%(service)s: %(status)s (%(reference)s)", service=service.name, status=state.public_label,
+                reference=case.reference)
+    send_email(case.applicant_email, subject, _template(case.service_key, state.name), case=case, state=state,
+               service=service, link=tracking_url(case))
 
 
 def notify_reminder(case: Case, reminder: str) -> None:
@@ -51,6 +40,5 @@ def notify_reminder(case: Case, reminder: str) -> None:
         current_app.jinja_env.get_template(f"{template}.txt")
     except TemplateNotFound:
         template = "email/case/reminder"
-    send_email(
-        case.applicant_email, subject, template, case=case, service=service, link=tracking_url(case), reminder=reminder
-    )
+    send_email(case.applicant_email, subject, template, case=case, service=service, link=tracking_url(case),
+               reminder=reminder)

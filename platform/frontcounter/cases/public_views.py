@@ -38,14 +38,8 @@ def track(reference: str) -> str:
     events = db.session.scalars(
         db.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
     ).all()
-    return render_template(
-        "cases/track.html",
-        case=case,
-        state=workflow.state(case.state),
-        workflow=workflow,
-        events=events,
-        service=registry().services[case.service_key],
-    )
+    return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
+                           events=events, service=registry().services[case.service_key])
 
 
 @bp.get("/your-cases")

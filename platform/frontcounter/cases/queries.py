@@ -37,9 +37,8 @@ def queue_query(f: QueueFilter, me: int | None) -> Select:
         query = query.where(Case.deadline_at.is_not(None), Case.deadline_at < datetime.now(UTC))
     if f.q:
         like = f"%{f.q.strip()}%"
-        query = query.where(
-            Case.reference.ilike(like) | Case.applicant_name.ilike(like) | Case.applicant_email.ilike(like)
-        )
+        query = query.where(Case.reference.ilike(like) | Case.applicant_name.ilike(like)
+                            | Case.applicant_email.ilike(like))
     return query.order_by(nulls_last(Case.deadline_at.asc()), Case.id)
 
 

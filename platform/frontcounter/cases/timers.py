@@ -21,8 +21,7 @@ def fire_due_timers(now: datetime | None = None, limit: int = 500) -> int:
         due = db.session.execute(
             db.select(CaseTimer.id, CaseTimer.tenant_id)
             .where(CaseTimer.fired_at.is_(None), CaseTimer.cancelled_at.is_(None), CaseTimer.due_at <= now)
-            .order_by(CaseTimer.due_at)
-            .limit(limit)
+            .order_by(CaseTimer.due_at).limit(limit)
         ).all()
     fired = 0
     for timer_id, tenant_id in due:

@@ -93,15 +93,7 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
             report.changes.append(f"{data['slug']}: created")
         data["closure_days"] = [day.isoformat() for day in data["closure_days"]]
         for attr in (
-            "name",
-            "code",
-            "area",
-            "postcode_areas",
-            "languages",
-            "hostnames",
-            "branding",
-            "contact",
-            "nation",
+            "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
             "closure_days",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)

@@ -16,18 +16,8 @@ from frontcounter.tenancy.models import Tenant
 
 # Paths that stay national even on a force's own host name.
 NATIONAL_PREFIXES = (
-    "/assets/",
-    "/static/",
-    "/govuk/",
-    "/api/",
-    "/healthz",
-    "/account/",
-    "/platform/",
-    "/_dev/",
-    "/language/",
-    "/accessibility",
-    "/payments/webhooks/",
-    "/notifications/",
+    "/assets/", "/static/", "/govuk/", "/api/", "/healthz", "/account/", "/platform/", "/_dev/", "/language/",
+    "/accessibility", "/payments/webhooks/", "/notifications/",
 )
 
 
