@@ -22,6 +22,7 @@ from frontcounter_firearms.models import CheckStatus, Referee
 from frontcounter_firearms.referee_changes import replacements_needed
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_required
 from frontcounter_firearms.staff_answers import answer_sections
+from frontcounter_firearms.visits import field_officers, latest_booking, officer_of
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -59,6 +60,14 @@ def _needed(application: dict[str, Any]) -> int | None:
         return referees_required(application.get("certificates") or ())
     except ValueError:
         return None
+
+
+def visit_booking(case: Case) -> dict[str, Any] | None:
+    """The case's booked home visit (its slot and allocated officer id) while one is booked, else None."""
+    booking = latest_booking(case) if case.state == "visit_booked" else None
+    if booking is None or booking.state != "confirmed":
+        return None
+    return {"booking": booking, "slot": booking.slot, "officer_id": officer_of(booking.slot)}
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -99,6 +108,8 @@ def case_facts(case: Case) -> dict[str, Any]:
         "paper": data.get("paper"),
         "label": label,
         "sections": answer_sections(data),
+        "booking": visit_booking(case),
+        "officers": field_officers(),
     }
 
 
