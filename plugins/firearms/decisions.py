@@ -46,8 +46,8 @@ CONDITIONS: tuple[LazyString, ...] = (
         "ammunition to which it relates."
     ),
     _l(
-        "The holder must inform the chief officer of police by whom the certificate was granted within 21 days "
-        "of any change in their permanent address, without undue delay."
+        "The holder must, without undue delay, inform the chief officer of police by whom the certificate was "
+        "granted of any change in their permanent address."
     ),
     _l(
         "The firearms, shotguns and ammunition to which the certificate relates must at all times (except when "

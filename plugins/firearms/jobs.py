@@ -36,6 +36,7 @@ from frontcounter_firearms.decisions import (
     uk_today,
 )
 from frontcounter_firearms.models import Certificate, CheckStatus
+from frontcounter_firearms.referees_public import photo_data_url
 from frontcounter_firearms.rules import reminder_date
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def issue_certificate_documents(case_id: int) -> int:
             address=address_lines(case),
             conditions=CONDITIONS,
             data=case.data or {},
+            photo=photo_data_url(case),
         )
         made += 1
     return made

@@ -18,6 +18,7 @@ from frontcounter.payments.models import Payment, Refund
 from frontcounter.payments.service import pay_in_sandbox
 from frontcounter.tenancy import tenant_context
 from frontcounter_firearms.checks import DemoIntelligenceCheck, run_checks
+from frontcounter_firearms.dates import long_date
 from frontcounter_firearms.decisions import uk_today
 from frontcounter_firearms.guards import GP_INFORMATION, PHOTO
 from frontcounter_firearms.jobs import send_renewal_reminders
@@ -166,11 +167,11 @@ def test_a_supervisor_grants_a_numbered_certificate_whose_pdf_carries_the_four_c
         "Firearm certificate",
         certificate.number,
         "Alex Archer",
-        expiry_for(today).strftime("%d/%m/%Y"),
+        long_date(expiry_for(today)),
         "valid for 5 years",
         "sign it in ink",
         "within 7 days",
-        "within 21 days of any change in their permanent address",
+        "without undue delay, inform the chief officer of police by whom the certificate was granted of any change",
         "stored securely",
     ):
         assert expected in text, f"{expected!r} not in the certificate: {text!r}"
