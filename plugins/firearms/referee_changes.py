@@ -14,10 +14,11 @@ from frontcounter.cases.tracking import tracking_token
 from frontcounter.extensions import db
 from frontcounter.notifications import send_email
 from frontcounter.web.urls import external_url
+from frontcounter_firearms import rules
 from frontcounter_firearms.guards import application_of
 from frontcounter_firearms.models import Referee
 from frontcounter_firearms.referees_public import ANSWERING_STATES, request_reference
-from frontcounter_firearms.rules import GB_COUNTRIES, referees_required
+from frontcounter_firearms.rules import GB_COUNTRIES
 from frontcounter_firearms.schemas import RefereeSchema
 
 REPLACE_TRANSITION = "change_referees"
@@ -31,7 +32,7 @@ def case_referees(case: Case) -> list[Referee]:
 def referees_needed(case: Case) -> int:
     """How many referees the application needs (two with a firearm certificate, else one; 0 when not known)."""
     try:
-        return referees_required(application_of(case).get("certificates") or ())
+        return rules.referees_needed(application_of(case))
     except ValueError:
         return 0
 

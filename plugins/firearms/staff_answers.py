@@ -25,6 +25,7 @@ LABELS: dict[str, LazyString] = {
     "kind": _l("Applying for"),
     "certificates": _l("Certificates"),
     "like_for_like": _l("Like-for-like variation"),
+    "converted_from": _l("Asked for, before the certificate had expired"),
     "current_certificate_number": _l("Current certificate number"),
     "current_certificate_expiry": _l("Current certificate expires"),
     "title": _l("Title"),
@@ -124,7 +125,7 @@ def declared(schema: type[Schema] | Schema) -> dict[str, fields.Field]:
 
 
 def _choice(name: str, value: Any) -> str:
-    group = CHOICES.get("certificates" if name == "certificates" else name) or {}
+    group = CHOICES.get("kind" if name == "converted_from" else name) or {}
     return str(group.get(str(value), value))
 
 

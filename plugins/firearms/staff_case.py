@@ -20,7 +20,7 @@ from frontcounter_firearms.decisions import address_lines, certificates_of, hold
 from frontcounter_firearms.guards import application_of
 from frontcounter_firearms.models import CheckStatus, Referee
 from frontcounter_firearms.referee_changes import replacements_needed
-from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_required
+from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_needed
 from frontcounter_firearms.staff_answers import answer_sections
 from frontcounter_firearms.visits import field_officers, latest_booking, officer_of
 
@@ -57,7 +57,7 @@ def referee_status(referee: Referee) -> tuple[str, str]:
 
 def _needed(application: dict[str, Any]) -> int | None:
     try:
-        return referees_required(application.get("certificates") or ())
+        return referees_needed(application)
     except ValueError:
         return None
 

@@ -65,7 +65,7 @@ STATES = [
     State(
         "submitted",
         _l("Received"),
-        _l("We have received your application and fee."),
+        _l("We have received your application (and your fee, when one is due)."),
         next_steps=_l("The firearms licensing team will check that your application is complete."),
         notify=True,
     ),

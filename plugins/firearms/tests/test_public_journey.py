@@ -385,24 +385,28 @@ def test_a_late_renewal_is_not_extended(app, client, firearms_forces):
     assert case.data["s28b_extended_to"] is None and case.data["fee_pence"] == 12600
 
 
-def test_a_free_like_for_like_variation_skips_payment(app, client, firearms_forces):
+def test_a_free_like_for_like_variation_asks_only_what_a_variation_needs_and_skips_payment(
+    app, client, firearms_forces
+):
     as_guest(client)
-    fill_in(
-        client,
-        application={
-            "kind": "variation",
-            "certificates": "fac",
-            "like_for_like": "yes",
-            "current_certificate_number": "ALP/FAC/2024/00001",
-            **dated("current_certificate_expiry", date.today() + timedelta(days=900)),
-        },
-    )
+    variation = {
+        "kind": "variation",
+        "certificates": "fac",
+        "like_for_like": "yes",
+        "current_certificate_number": "ALP/FAC/2024/00001",
+        **dated("current_certificate_expiry", date.today() + timedelta(days=900)),
+    }
+    goes_to(answer(client, "application", variation), "personal")
+    goes_to(answer(client, "personal", PERSONAL), "firearms")  # no addresses, medical, GP or convictions
+    goes_to(answer(client, "firearms", FIREARMS), "security")
+    assert answer(client, "security", SECURITY).headers["Location"].endswith(f"{APPLY}/check")  # no referees
     check = client.get(f"{APPLY}/check").get_data(as_text=True)
-    assert "no fee" in check and "Accept and send" in check
+    assert "There is no fee for a like-for-like variation." in check and "Accept and send" in check
+    assert "(no fee): no fee" not in check and "Your referees" not in check
     sent = send(client)
     assert "/pay" not in sent.headers["Location"]
     landing = client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "Received" in landing and "Pay the fee" not in landing
+    assert "Received" in landing and "Pay the fee" not in landing and "and fee." not in landing
     case = the_case(app, firearms_forces[0])
     assert (case.state, case.data["fee_pence"]) == ("submitted", 0)
     with app.app_context(), tenant_context(firearms_forces[0]):
