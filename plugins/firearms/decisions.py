@@ -177,7 +177,9 @@ def refund_due(case: Case) -> bool:
     return application_of(case).get("kind") == GRANT and is_paid(case)
 
 
-def refuse(case: Case, reasons: str, actor: str, *, today: date | None = None) -> dict[str, Any]:
+def refuse(
+    case: Case, reasons: str, actor: str, *, today: date | None = None, reasons_in_letter: bool = False
+) -> dict[str, Any]:
     """Record the refusal and its appeal deadline (a s.28B extension ends); the reasons letter and any refund
     follow (outbox)."""
     today = today or uk_today()
@@ -187,6 +189,7 @@ def refuse(case: Case, reasons: str, actor: str, *, today: date | None = None) -
         "refused_on": today.isoformat(),
         "appeal_deadline": appeal_deadline(today).isoformat(),
         "fee_refunded": refund_due(case),
+        "reasons_in_letter": reasons_in_letter,
     }
     case.data = {**case.data, "refusal": refusal}
     audit("firearms.refused", target=f"case:{case.reference}", after=refusal, actor=actor)

@@ -152,7 +152,7 @@ def issue_refusal_letter(case_id: int) -> bool:
         filename,
         recipient_name=holder_name(case),
         recipient_address=address_lines(case),
-        reasons=refusal["reasons"],
+        reasons=refusal["reasons"] if refusal.get("reasons_in_letter") else "",
         refused_on=date.fromisoformat(refusal["refused_on"]),
         appeal_deadline=date.fromisoformat(refusal["appeal_deadline"]),
         fee_refunded=refusal.get("fee_refunded", False),

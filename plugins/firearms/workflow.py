@@ -249,8 +249,9 @@ TRANSITIONS = [
         _l("Grant"),
         roles=DECIDE,
         guards=(FEE_SETTLED, PHOTO_PRESENT, REFEREES_CONFIRMED, GP_INFORMATION_PRESENT, CHECKS_COMPLETE),
+        confirm=True,
     ),
-    Transition("refuse", ("decision",), "refused", _l("Refuse"), roles=DECIDE, needs_note=True),
+    Transition("refuse", ("decision",), "refused", _l("Refuse"), roles=DECIDE, needs_note=True, confirm=True),
     Transition("close_appeal_window", ("refused",), "closed", _l("Close after the appeal window")),
     Transition(
         "record_appeal", ("refused", "closed"), "appealed", _l("Record an appeal"), roles=DECIDE, needs_note=True

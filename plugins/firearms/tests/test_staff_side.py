@@ -73,12 +73,13 @@ def _paid_to_decision(case: Case) -> None:
     fire(case, "record_visit", roles=("field_officer",), note="Security checked.")
 
 
-def _decide(browser, slug: str, reference: str, transition: str, note: str = ""):
+def _decide(browser, slug: str, reference: str, transition: str, note: str = "", *, confirmed: bool = True, **extra):
+    """Press a decision's button on the case page, and (unless `confirmed` is False) "Yes" on the next page."""
     html = browser.get(f"/{slug}/staff/firearms/cases/{reference}").get_data(as_text=True)
-    return browser.post(
-        f"/{slug}/staff/work/case/{reference}/transition",
-        data={"transition": transition, "note": note, "csrf_token": csrf_token(html)},
-    )
+    form = {"transition": transition, "note": note, "csrf_token": csrf_token(html), **extra}
+    if confirmed:
+        form["confirmed"] = "yes"
+    return browser.post(f"/{slug}/staff/work/case/{reference}/transition", data=form)
 
 
 def _flat(pdf: bytes) -> str:
@@ -150,6 +151,9 @@ def test_a_supervisor_grants_a_numbered_certificate_whose_pdf_carries_the_four_c
     assert refused.status_code == 302 and _case(app, alpha, reference).state == "decision"  # a caseworker cannot
 
     supervisor = _signed_in(app, alpha, "boss@alpha.example.com", ["supervisor"])
+    asked = _decide(supervisor, "alpha", reference, "grant", confirmed=False)  # one click grants nothing
+    assert asked.status_code == 200 and "Are you sure you want to grant?" in asked.get_data(as_text=True)
+    assert _case(app, alpha, reference).state == "decision"
     assert _decide(supervisor, "alpha", reference, "grant").status_code == 302
     run_jobs(app)
 
@@ -186,7 +190,13 @@ def test_refusing_a_grant_refunds_the_fee_through_the_provider_and_sets_the_appe
     assert _decide(supervisor, "alpha", reference, "refuse", "").status_code == 302  # a reason is required
     assert _case(app, alpha, reference).state == "decision"
 
-    _decide(supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.")
+    asked = _decide(supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.", confirmed=False)
+    assert "Are you sure you want to refuse?" in asked.get_data(as_text=True)
+    assert "Print my note in the refusal letter" in asked.get_data(as_text=True)
+    assert _case(app, alpha, reference).state == "decision"
+    _decide(
+        supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.", letter_includes_note="yes"
+    )
     run_jobs(app)
 
     today = uk_today()
@@ -199,7 +209,7 @@ def test_refusing_a_grant_refunds_the_fee_through_the_provider_and_sets_the_appe
         assert (refund.amount_pence, refund.state, payment.refunded_pence) == (19800, "success", 19800)
         letter = db.session.scalar(db.select(Document).filter_by(kind="refusal-letter"))
     text = _flat(supervisor.get(f"/alpha/documents/{letter.id}").data)
-    deadline = (today + timedelta(days=21)).strftime("%d/%m/%Y")
+    deadline = long_date(today + timedelta(days=21))
     for expected in ("No good reason for a rifle was shown.", "Crown Court", deadline, "refunded"):
         assert expected in text, f"{expected!r} not in the letter: {text!r}"
     assert any("refund" in m.subject.lower() for m in mailbox(app, "archer@example.com"))
@@ -211,12 +221,15 @@ def test_refusing_a_renewal_keeps_the_fee(app, firearms_forces):
     alpha = firearms_forces[0]
     reference = _open(app, alpha, "Archer", kind="renewal", fee_pence=13100, stage=_paid_to_decision)
     supervisor = _signed_in(app, alpha, "boss@alpha.example.com", ["supervisor"])
-    _decide(supervisor, "alpha", reference, "refuse", "Not a fit person.")
+    _decide(supervisor, "alpha", reference, "refuse", "Internal: neighbour's complaint, unverified.")
     run_jobs(app)
     assert _case(app, alpha, reference).data["refusal"]["fee_refunded"] is False
     with app.app_context(), tenant_context(alpha):
         assert db.session.scalar(db.select(Refund.id)) is None
-        assert db.session.scalar(db.select(Document.id).filter_by(kind="refusal-letter")) is not None
+        letter = db.session.scalar(db.select(Document).filter_by(kind="refusal-letter"))
+    text = _flat(supervisor.get(f"/alpha/documents/{letter.id}").data)
+    assert "neighbour" not in text  # staff did not choose to print their note
+    assert "You can ask the firearms licensing team for the full reasons" in text
 
 
 # -- renewal reminders ---------------------------------------------------------------------------
