@@ -33,7 +33,14 @@ def register_services() -> list[Service]:
             start_endpoint="firearms.start",
             allows_guest=True,
             booking_rules=VISIT_RULES,
-            extra={"platform_charge_pence": 198},
+            extra={
+                "platform_charge_pence": 198,
+                "document_kinds": {
+                    "gp-information": _l("GP's medical information"),
+                    "refusal-letter": _l("Refusal letter"),
+                    "visit-photo": _l("Home visit photo"),
+                },
+            },
         )
     ]
 

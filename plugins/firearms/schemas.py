@@ -150,7 +150,10 @@ class AddressHistorySchema(_Dated):
             raise ValidationError(problems, "addresses")
 
 
-_MedicalAnswers = PageSchema.from_dict({key: yes_no() for key, _label in MEDICAL_CONDITIONS}, name="MedicalAnswers")
+_MedicalAnswers = PageSchema.from_dict(
+    {key: yes_no(_l("Select yes or no for: %(condition)s", condition=label)) for key, label in MEDICAL_CONDITIONS},
+    name="MedicalAnswers",
+)
 
 
 class MedicalSchema(_MedicalAnswers):

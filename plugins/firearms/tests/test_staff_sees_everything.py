@@ -117,3 +117,21 @@ def test_the_officer_s_visit_view_shows_the_answers_and_a_real_phone_link(app, c
     assert "&lt;a " not in html
     assert 'data-answer="personal.height_cm">180<' in html
     assert 'data-answer="firearms.firearms.0.land_details">Low Wood estate' in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "english", "welsh"),
+    [
+        ("gp-information", "GP's medical information", "Gwybodaeth feddygol gan y meddyg teulu"),
+        ("refusal-letter", "Refusal letter", "Llythyr gwrthod"),
+        ("visit-photo", "Home visit photo", "Llun o'r ymweliad cartref"),
+    ],
+)
+def test_firearms_document_types_are_named_in_the_page_s_language(app, kind, english, welsh):
+    from flask_babel import force_locale
+    from frontcounter.documents.views import document_kind
+
+    with app.test_request_context():
+        assert document_kind(kind) == english
+        with force_locale("cy"):
+            assert document_kind(kind) == welsh
