@@ -26,6 +26,7 @@ from frontcounter_firearms.models import BackgroundCheck, Certificate
 from frontcounter_firearms.rules import expiry_for
 from frontcounter_firearms.visits import arrange_visit
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import add_staff, csrf_token, live_url, mailbox, page, run_jobs, staff_sign_in, submit  # noqa: F401
 from tests.test_documents import _pdf_text
@@ -363,17 +364,19 @@ def test_the_visits_page_works_on_a_phone(app, firearms_forces, page, live_url):
     )
 
     page.goto("/alpha/staff/firearms/visits")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     start = page.get_by_role("button", name="Start the visit")
+    expect(start).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     box = start.bounding_box()  # GOV.UK's button: full width on a phone, 38px tall plus its 2px shadow
     assert box["width"] >= 300 and box["height"] >= 38
     start.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Home visit")
     page.get_by_label("Cabinet (or gun room) is bolted to a solid wall or floor").check()
     page.get_by_label("Notes").fill("Cabinet bolted; keys in a key safe.")
     page.get_by_label("Satisfactory: send for a decision with no concerns").check()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Record the outcome").click()
-    assert "Visit recorded" in page.locator("body").inner_text()
+    expect(page.get_by_text(f"Visit recorded for case {reference}.")).to_be_visible()
     assert _case(app, alpha, reference).state == "decision"
 
 
