@@ -132,7 +132,7 @@ def _choice(name: str, value: Any) -> str:
 def show(name: str, field: fields.Field, value: Any) -> str:
     """An answer as staff read it."""
     if value is None or value == "" or value == []:
-        return _("Not given")
+        return _("now") if name == "to_date" else _("Not given")
     if isinstance(field, fields.Boolean):
         return _("Yes") if value else _("No")
     if isinstance(field, fields.Date):
