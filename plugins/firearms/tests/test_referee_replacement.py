@@ -137,3 +137,12 @@ def test_a_referee_s_years_known_is_kept_beside_the_applicant_s_and_a_conflict_i
     sam = html.split('data-referee="sam@example.com"')[1].split("</li>")[0]
     assert "the applicant says known 5 years" in robin and "the referee says 1 years" in robin
     assert "data-years-conflict" in robin and "data-years-conflict" not in sam
+
+
+def test_the_applicant_is_not_told_we_asked_their_gp_when_we_have_no_way_to(app, client, firearms_forces):
+    alpha = firearms_forces[0]
+    case = apply_for_a_grant(app, client, alpha)
+    staff_fire(app, alpha, case.reference, "accept")
+    waiting = [m for m in mailbox(app, "alex@example.com") if "Waiting for referees" in m.text_body]
+    assert waiting, [m.subject for m in mailbox(app, "alex@example.com")]
+    assert all("your GP for medical information" not in m.text_body for m in waiting)
