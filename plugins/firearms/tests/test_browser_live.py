@@ -178,3 +178,26 @@ def test_staff_at_a_desk_and_an_officer_on_a_phone(app, client, page, live_url, 
     shot(page, "supervisor-grant-confirm")
     page.get_by_role("button", name="Yes, grant").click()
     expect(page.locator("#case-state")).to_have_text("Granted")
+
+
+def test_with_no_visit_times_the_applicant_is_told_when_and_the_team_sees_the_flag(app, client, page, live_url, firearms_forces):  # noqa: F811, E501
+    from frontcounter_firearms.public_visits import ask_to_choose_visit
+
+    alpha = firearms_forces[0]
+    case = apply_for_a_grant(app, client, alpha)
+    desk = signed_in(app, alpha, "cw@alpha.example", ("caseworker",))
+    with app.app_context(), tenant_context(alpha):
+        found = db.session.scalars(db.select(Case).filter_by(id=case.id)).one()
+        found.state = "visit_to_arrange"
+        ask_to_choose_visit(found)
+        db.session.commit()
+    page.goto(link_in(mailbox(app, "alex@example.com")[-1], f"/{FORCE}/firearms/cases/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("We will email you a link to choose a time")
+    expect(page.locator("#no-visit-times")).to_contain_text("by")
+    shot(page, "visit-no-times")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    as_staff(page, live_url, desk)
+    page.goto(f"/{FORCE}/staff/firearms/")
+    expect(page.locator("#visit-times-wanted")).to_contain_text(case.reference)
+    shot(page, "queues-visit-times-wanted")
