@@ -180,7 +180,7 @@ def test_staff_at_a_desk_and_an_officer_on_a_phone(app, client, page, live_url, 
     expect(page.locator("#case-state")).to_have_text("Granted")
 
 
-def test_with_no_visit_times_the_applicant_is_told_when_and_the_team_sees_the_flag(app, client, page, live_url, firearms_forces):  # noqa: F811, E501
+def test_no_visit_times_tells_applicant_when_and_flags_team(app, client, page, live_url, firearms_forces):  # noqa: F811
     from frontcounter_firearms.public_visits import ask_to_choose_visit
 
     alpha = firearms_forces[0]
