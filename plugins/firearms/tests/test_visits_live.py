@@ -121,6 +121,21 @@ def test_with_no_visit_times_the_team_is_told_and_the_applicant_knows_when_to_ex
     assert 'id="visit-times-wanted"' not in desk.get(f"/{FORCE}/staff/firearms/").get_data(as_text=True)
 
 
+def test_a_visit_booked_by_staff_ends_the_wait_for_visit_times(app, client, firearms_forces):
+    from frontcounter_firearms import visits
+    from frontcounter_firearms.visit_times import WAITING
+
+    alpha = firearms_forces[0]
+    case = apply_for_a_grant(app, client, alpha)
+    at_visit_stage(app, alpha, case, slots_in_days=())
+    with app.app_context(), tenant_context(alpha):
+        found = db.session.scalars(db.select(Case).filter_by(id=case.id)).one()
+        assert WAITING in found.data
+        visits.arrange_visit(found, datetime.now(UTC) + timedelta(days=2), None, actor="test", as_system=True)
+        db.session.commit()
+        assert WAITING not in db.session.scalars(db.select(Case).filter_by(id=case.id)).one().data
+
+
 def test_officers_choose_a_day_see_their_allocated_visits_and_record_none_before_the_day(app, client, firearms_forces):
     from frontcounter.accounts.models import Account, StaffMember
 
