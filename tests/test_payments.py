@@ -288,9 +288,8 @@ def refund_form(staff, url: str, **data) -> tuple[int, str]:
     """Submit the refund form on a payment's staff page (with the amount it showed as refundable)."""
     page = staff.get(url).get_data(as_text=True)
     expected = re.search(r'name="expected_refundable" value="(\d+)"', page).group(1)
-    response = staff.post(
-        url, data={"csrf_token": csrf_token(page), "expected_refundable": expected, **data}, follow_redirects=True
-    )
+    form = {"csrf_token": csrf_token(page), "expected_refundable": expected, "confirmed": "yes", **data}
+    response = staff.post(url, data=form, follow_redirects=True)
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -352,6 +351,9 @@ def test_a_repeated_refund_form_is_refused_not_paid_twice(app, client, forces, s
         "amount": "5.00",
         "reason": "Goodwill",
     }
+    asked = supervisor.post(url, data=form).get_data(as_text=True)  # first: "Are you sure?", nothing refunded
+    assert "Are you sure you want to refund £5.00?" in asked and rows(app, alpha, Refund) == []
+    form["confirmed"] = "yes"
     assert supervisor.post(url, data=form).status_code == 302
     again = supervisor.post(url, data=form).get_data(as_text=True)  # the same form sent twice (a double click)
     assert "This payment has changed since you opened the page." in again

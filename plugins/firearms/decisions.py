@@ -8,13 +8,14 @@ PDFs and the refund are outbox work (jobs.py), done once the decision has commit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from frontcounter.audit import record as audit
+from frontcounter.calendar import uk_today
 from frontcounter.cases.engine import next_number
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import defer
@@ -46,8 +47,8 @@ CONDITIONS: tuple[LazyString, ...] = (
         "ammunition to which it relates."
     ),
     _l(
-        "The holder must inform the chief officer of police by whom the certificate was granted within 21 days "
-        "of any change in their permanent address, without undue delay."
+        "The holder must, without undue delay, inform the chief officer of police by whom the certificate was "
+        "granted of any change in their permanent address."
     ),
     _l(
         "The firearms, shotguns and ammunition to which the certificate relates must at all times (except when "
@@ -57,11 +58,6 @@ CONDITIONS: tuple[LazyString, ...] = (
 )
 
 TITLES: dict[str, LazyString] = {"fac": _l("Firearm certificate"), "sgc": _l("Shotgun certificate")}
-
-
-def uk_today() -> date:
-    """Today's date in the UK (decisions, certificates and letters carry UK dates)."""
-    return datetime.now(UK).date()
 
 
 def holder_name(case: Case) -> str:
@@ -89,12 +85,62 @@ def certificate_series(kind: str) -> str:
     return f"firearms-certificate-{kind}"
 
 
+def current_certificate(case: Case) -> tuple[Certificate | None, date | None]:
+    """The force's row for the certificate a renewal replaces (by its number) and that certificate's expiry
+    (the row's, else the date the applicant gave); (None, None) when neither is known."""
+    application = application_of(case)
+    number = str(application.get("current_certificate_number") or "").strip()
+    held = db.session.scalar(db.select(Certificate).where(Certificate.number == number)) if number else None
+    stated = application.get("current_certificate_expiry")
+    expiry = held.expires_on if held is not None else (date.fromisoformat(stated) if stated else None)
+    return held, expiry
+
+
+def renewal_runs_from(case: Case, today: date) -> date:
+    """The day a granted certificate's 5 years run from: for a renewal decided while the old certificate was
+    still in force (or extended under s.28B), the old certificate's expiry; otherwise the grant date."""
+    if application_of(case).get("kind") != RENEWAL:
+        return today
+    _held, expiry = current_certificate(case)
+    extended = (case.data or {}).get("s28b_extended_to")
+    if expiry is None:
+        return today
+    in_force_until = max(expiry, date.fromisoformat(extended)) if extended else expiry
+    return expiry if expiry >= today or today <= in_force_until else today
+
+
+def end_section_28b(case: Case, decided_on: date, actor: str) -> None:
+    """A decision ends the s.28B extension (it lasts 8 weeks or until the chief officer decides, whichever is
+    first): the old certificate stays in force only to the decision date, if that is past its expiry."""
+    extended = (case.data or {}).get("s28b_extended_to")
+    if not extended or date.fromisoformat(extended) <= decided_on:
+        return
+    held, expiry = current_certificate(case)
+    until = decided_on if expiry is not None and decided_on > expiry else None
+    case.data = {
+        **case.data,
+        "s28b_extended_to": until.isoformat() if until else None,
+        "s28b_ended_on": decided_on.isoformat(),
+    }
+    if held is not None and held.extended_to is not None:
+        held.extended_to = until
+    audit(
+        "firearms.section_28b_ended",
+        target=f"case:{case.reference}",
+        after={"decided_on": decided_on.isoformat(), "until": until.isoformat() if until else None},
+        actor=actor,
+    )
+
+
 def grant(case: Case, actor: str, *, today: date | None = None) -> list[Certificate]:
-    """Issue the certificates applied for, valid 5 years, numbered per force; PDFs follow (outbox). Idempotent."""
+    """Issue the certificates applied for, valid 5 years (a renewal's from the old certificate's expiry), numbered
+    per force; a s.28B extension ends; PDFs follow (outbox). Idempotent."""
     existing = certificates_of(case)
     if existing:
         return existing
     today = today or uk_today()
+    runs_from = renewal_runs_from(case, today)
+    end_section_28b(case, today, actor)
     tenant = current_tenant()
     wanted = application_of(case).get("certificates") or ()
     rows = []
@@ -107,7 +153,7 @@ def grant(case: Case, actor: str, *, today: date | None = None) -> list[Certific
             holder_name=holder_name(case),
             holder_email=case.applicant_email,
             issued_on=today,
-            expires_on=expiry_for(today),
+            expires_on=expiry_for(runs_from),
         )
         db.session.add(row)
         rows.append(row)
@@ -131,14 +177,19 @@ def refund_due(case: Case) -> bool:
     return application_of(case).get("kind") == GRANT and is_paid(case)
 
 
-def refuse(case: Case, reasons: str, actor: str, *, today: date | None = None) -> dict[str, Any]:
-    """Record the refusal and its appeal deadline; the reasons letter and any refund follow (outbox)."""
+def refuse(
+    case: Case, reasons: str, actor: str, *, today: date | None = None, reasons_in_letter: bool = False
+) -> dict[str, Any]:
+    """Record the refusal and its appeal deadline (a s.28B extension ends); the reasons letter and any refund
+    follow (outbox)."""
     today = today or uk_today()
+    end_section_28b(case, today, actor)
     refusal = {
         "reasons": reasons.strip(),
         "refused_on": today.isoformat(),
         "appeal_deadline": appeal_deadline(today).isoformat(),
         "fee_refunded": refund_due(case),
+        "reasons_in_letter": reasons_in_letter,
     }
     case.data = {**case.data, "refusal": refusal}
     audit("firearms.refused", target=f"case:{case.reference}", after=refusal, actor=actor)
@@ -157,9 +208,7 @@ def mark_section_28b(case: Case, received_on: date) -> date | None:
     if application.get("kind") != RENEWAL:
         return None
     number = str(application.get("current_certificate_number") or "").strip()
-    held = db.session.scalar(db.select(Certificate).where(Certificate.number == number)) if number else None
-    stated = application.get("current_certificate_expiry")
-    expiry = held.expires_on if held is not None else (date.fromisoformat(stated) if stated else None)
+    held, expiry = current_certificate(case)
     if expiry is None:
         return None
     until = section_28b_extension(expiry, received_on)

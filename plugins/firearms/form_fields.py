@@ -87,11 +87,18 @@ def yes_no(message: LazyString = YES_OR_NO) -> fields.Boolean:
     return fields.Boolean(required=True, error_messages={"required": message, "null": message, "invalid": message})
 
 
-def when(missing: LazyString, *, optional: bool = False, past: LazyString | None = None) -> fields.Date:
+def when(
+    missing: LazyString,
+    *,
+    optional: bool = False,
+    past: LazyString | None = None,
+    extra: list[Callable[[date], None]] | None = None,
+) -> fields.Date:
     """A date (ISO 'YYYY-MM-DD', as a date input is joined up), required with `missing` unless `optional`;
-    with `past`, dates after today are refused with that message."""
+    with `past`, dates after today are refused with that message; `extra` checks follow."""
     messages = {"required": missing, "null": missing, "invalid": REAL_DATE}
     checks = [_not_after_today(past)] if past is not None else []
+    checks.extend(extra or [])
     if optional:
         return fields.Date(load_default=None, allow_none=True, error_messages=messages, validate=checks)
     return fields.Date(required=True, error_messages=messages, validate=checks)
@@ -103,6 +110,24 @@ def _not_after_today(message: LazyString) -> Callable[[date], None]:
             raise refuse(message)
 
     return check
+
+
+MIN_AGE = 14  # the youngest who may apply online (and the youngest who may hold a section 1 firearm)
+MAX_AGE = 120
+
+
+def plausible_birth_date(value: date) -> None:
+    """Refuse a date of birth that makes the applicant under 14 or over 120 today (UK date)."""
+    today = uk_today()
+    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if value > today:
+        return  # the 'in the past' check says so
+    if age < MIN_AGE:
+        raise refuse(
+            _l("You must be 14 or older to apply online. Contact the firearms licensing team if you are younger")
+        )
+    if age > MAX_AGE:
+        raise refuse(_l("Enter a real date of birth: you cannot be more than 120 years old"))
 
 
 def whole_number(missing: LazyString, low: int, high: int, out_of_range: LazyString) -> fields.Integer:

@@ -18,7 +18,7 @@ from frontcounter.extensions import db
 from frontcounter.payments import is_paid
 from frontcounter_firearms.checks import latest_checks
 from frontcounter_firearms.models import CheckStatus, Referee
-from frontcounter_firearms.rules import RENEWAL, referees_required
+from frontcounter_firearms.rules import RENEWAL, is_like_for_like, referees_needed
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -44,11 +44,15 @@ def _has_document(case: Case, kind: str) -> bool:
 
 
 def _photo(case: Case) -> str | None:
-    return None if _has_document(case, PHOTO) else _("The applicant's photo has not been uploaded.")
+    if is_like_for_like(application_of(case)) or _has_document(case, PHOTO):
+        return None
+    return _("The applicant's photo has not been uploaded.")
 
 
 def _gp_information(case: Case) -> str | None:
-    return None if _has_document(case, GP_INFORMATION) else _("The GP's medical information has not been received.")
+    if is_like_for_like(application_of(case)) or _has_document(case, GP_INFORMATION):
+        return None
+    return _("The GP's medical information has not been received.")
 
 
 def confirmed_referees(case: Case) -> int:
@@ -59,7 +63,7 @@ def confirmed_referees(case: Case) -> int:
 
 def _needed_referees(case: Case) -> int | None:
     try:
-        return referees_required(application_of(case).get("certificates") or ())
+        return referees_needed(application_of(case))
     except ValueError:
         return None
 
@@ -92,7 +96,7 @@ def _checks_complete(case: Case) -> str | None:
 
 
 def _renewal_only(case: Case) -> str | None:
-    if application_of(case).get("kind") == RENEWAL:
+    if application_of(case).get("kind") == RENEWAL or is_like_for_like(application_of(case)):
         return None
     return _("Only a renewal can be enquired into by phone: arrange a home visit.")
 

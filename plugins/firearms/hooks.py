@@ -33,7 +33,14 @@ def register_services() -> list[Service]:
             start_endpoint="firearms.start",
             allows_guest=True,
             booking_rules=VISIT_RULES,
-            extra={"platform_charge_pence": 198},
+            extra={
+                "platform_charge_pence": 198,
+                "document_kinds": {
+                    "gp-information": _l("GP's medical information"),
+                    "refusal-letter": _l("Refusal letter"),
+                    "visit-photo": _l("Home visit photo"),
+                },
+            },
         )
     ]
 
@@ -51,12 +58,22 @@ def migration_dirs() -> list[str]:
 def staff_dashboard_links(tenant: Any) -> list[dict[str, Any]]:
     """The firearms licensing queues and today's home visits on the staff dashboard."""
     from flask import url_for
+    from flask_babel import ngettext
+    from frontcounter_firearms.visit_times import waiting_cases
 
+    waiting = len(waiting_cases())
+    hint = _l("New applications, checks, visits, decisions and appeals")
+    if waiting:
+        hint = ngettext(
+            "%(num)d applicant is waiting for home visit times.",
+            "%(num)d applicants are waiting for home visit times.",
+            waiting,
+        )
     return [
         {
             "text": _l("Firearms licensing queues"),
             "href": url_for("firearms_staff.queues", force=tenant.slug),
-            "hint": _l("New applications, checks, visits, decisions and appeals"),
+            "hint": hint,
         },
         {"text": _l("Home visits today"), "href": url_for("firearms_staff.visits_today", force=tenant.slug)},
     ]

@@ -36,6 +36,7 @@ from frontcounter_firearms.decisions import (
     uk_today,
 )
 from frontcounter_firearms.models import Certificate, CheckStatus
+from frontcounter_firearms.referees_public import photo_data_url
 from frontcounter_firearms.rules import reminder_date
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def issue_certificate_documents(case_id: int) -> int:
             address=address_lines(case),
             conditions=CONDITIONS,
             data=case.data or {},
+            photo=photo_data_url(case),
         )
         made += 1
     return made
@@ -150,7 +152,7 @@ def issue_refusal_letter(case_id: int) -> bool:
         filename,
         recipient_name=holder_name(case),
         recipient_address=address_lines(case),
-        reasons=refusal["reasons"],
+        reasons=refusal["reasons"] if refusal.get("reasons_in_letter") else "",
         refused_on=date.fromisoformat(refusal["refused_on"]),
         appeal_deadline=date.fromisoformat(refusal["appeal_deadline"]),
         fee_refunded=refusal.get("fee_refunded", False),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from frontcounter.extensions import db
 from frontcounter.tenancy import TenantOwned
+from frontcounter_firearms.rules import MIN_YEARS_KNOWN
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,7 +31,9 @@ class Referee(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     relationship: Mapped[str] = mapped_column(String(40))
-    years_known: Mapped[int] = mapped_column(Integer)
+    years_known: Mapped[int] = mapped_column(Integer)  # the applicant's answer
+    referee_years_known: Mapped[int | None] = mapped_column(Integer)  # the referee's own answer, when they reply
+    phone: Mapped[str] = mapped_column(String(30), default="")
     lives_in_gb: Mapped[bool] = mapped_column(Boolean)
     token_nonce: Mapped[str] = mapped_column(String(64), default=new_nonce)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -38,6 +41,12 @@ class Referee(TenantOwned, db.Model):
     photo_likeness: Mapped[bool] = mapped_column(Boolean, default=False)
     declaration: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @property
+    def years_conflict(self) -> bool:
+        """True when the referee's own years known differ from the applicant's, or fall under 2 years."""
+        theirs = self.referee_years_known
+        return theirs is not None and (theirs != self.years_known or theirs < MIN_YEARS_KNOWN)
 
     @property
     def has_confirmed(self) -> bool:

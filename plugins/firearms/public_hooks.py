@@ -27,3 +27,7 @@ def firearms_public_case_transitioned(case: Any, transition: str, from_state: st
             except BookingRefused:
                 pass  # already ended meanwhile
         ask_to_choose_visit(case)
+    elif case.state == "visit_booked":  # booked (perhaps by staff on the phone): no longer waiting for times
+        from frontcounter_firearms.visit_times import WAITING
+
+        case.data = {key: value for key, value in (case.data or {}).items() if key != WAITING}

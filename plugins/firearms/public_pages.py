@@ -13,24 +13,43 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from frontcounter.calendar import uk_today
 from frontcounter.documents.uploads import IMAGES, IMAGES_AND_PDF, MB
 from frontcounter_firearms.drafts import Draft
 from frontcounter_firearms.form_fields import refuse, when
 from frontcounter_firearms.guards import GP_INFORMATION, PHOTO
-from frontcounter_firearms.rules import FAC, GRANT, MEDICAL_CONDITIONS
+from frontcounter_firearms.rules import FAC, GRANT, LIKE_FOR_LIKE_PAGES, MEDICAL_CONDITIONS, is_like_for_like
 from frontcounter_firearms.schemas import ApplicationSchema, page_schema
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 
 class ApplicationPage(ApplicationSchema):
     """What is applied for, plus the current certificate's expiry for a renewal or a variation."""
 
     current_certificate_expiry = when(_l("Enter the date your current certificate expires"), optional=True)
+    converted_from = fields.String(load_default="", validate=validate.OneOf(("", "renewal", "variation")))
 
     @validates_schema
     def _expiry_when_held(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data["kind"] != GRANT and data.get("current_certificate_expiry") is None:
             raise refuse(_l("Enter the date your current certificate expires"), "current_certificate_expiry")
+
+    @post_load
+    def _expired_becomes_grant(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        """A certificate that has already expired cannot be renewed or varied: the application is a grant."""
+        return expired_into_grant(data, uk_today())
+
+
+def expired_into_grant(application: dict[str, Any], today: date) -> dict[str, Any]:
+    """The application as it must be made: a renewal or variation of an expired certificate is a grant (at the
+    grant fee), with converted_from saying what was asked for; anything else unchanged."""
+    expiry = application.get("current_certificate_expiry")
+    expired = expiry is not None and (expiry if isinstance(expiry, date) else date.fromisoformat(str(expiry))) < today
+    if not expired:
+        return {**application, "converted_from": ""}
+    if application.get("kind") == GRANT:  # converted before (or a grant by choice): keep what was asked for
+        return application
+    return {**application, "kind": GRANT, "like_for_like": False, "converted_from": application["kind"]}
 
 
 @dataclass(frozen=True)
@@ -131,7 +150,10 @@ CHOICES: dict[str, dict[str, LazyString]] = {
 
 def needed_pages(answers: Mapping[str, Any]) -> list[str]:
     """Return the pages this application needs, in order (the firearms page only with a firearm certificate)."""
-    certificates = (answers.get("application") or {}).get("certificates") or []
+    application = answers.get("application") or {}
+    if is_like_for_like(application):  # only what a like-for-like variation needs
+        return list(LIKE_FOR_LIKE_PAGES)
+    certificates = application.get("certificates") or []
     return [page for page in PAGES if page != "firearms" or FAC in certificates]
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
+from frontcounter_firearms.referee_changes import referee_answered
 from frontcounter_firearms.referees_public import answer, may_answer, photo_data_url, referee_from_token
 from frontcounter_firearms.views_public import SERVICE, bp
 
@@ -39,13 +40,18 @@ def referee(token: str) -> str | tuple[str, int]:
         return render_template("firearms/public/referee_link_used.html"), 410
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if request.form.get("action") == "decline":
+        action = request.form.get("action")
+        if action == "decline":  # one more step: declining cannot be undone
+            return render_template("firearms/public/referee_decline.html", referee=found, case=case)
+        if action == "decline-confirmed":
             answer(found, confirmed=False)
+            referee_answered(found, case)
             db.session.commit()
             return render_template("firearms/public/referee_done.html", confirmed=False, case=case)
         answers, errors = _read_answers(request.form)
         if not errors:
             answer(found, confirmed=True, years_known=answers["years_known"], likeness=answers["likeness"])
+            referee_answered(found, case)
             db.session.commit()
             return render_template("firearms/public/referee_done.html", confirmed=True, case=case)
     return render_template(

@@ -76,7 +76,7 @@ def submit_draft(draft: Draft, *, account_id: int | None, today: date) -> Case:
         document = draft.document(upload.kind)
         if document is not None:
             document.case_id = case.id
-    for referee in answers["referees"]["referees"]:
+    for referee in (answers.get("referees") or {}).get("referees") or []:
         db.session.add(
             Referee(
                 case_id=case.id,

@@ -16,7 +16,7 @@ BOOKABLE_STATE = "visit_to_arrange"
 
 
 def _may_book(case: Case) -> str | None:
-    if case.state == BOOKABLE_STATE:
+    if case.state in (BOOKABLE_STATE, "visit_booked"):  # a booked visit may be moved to another time
         return None
     return _("You can choose a home visit time once we are ready to arrange your visit.")
 
@@ -28,6 +28,7 @@ VISIT_RULES = BookingRules(
     change_cutoff_hours=24,
     max_reschedules=2,
     may_book=_may_book,
+    slot_managers=("caseworker", "field_officer"),  # the licensing team keeps its own visit diary
 )
 
 
@@ -37,8 +38,24 @@ def visit_url(case: Case) -> str:
 
 
 def ask_to_choose_visit(case: Case) -> None:
-    """Email the applicant that they can now choose a home visit time, with the link to do it."""
+    """Email the applicant that they can now choose a home visit time, with the link to do it; with no times
+    free, tell the team and tell the applicant when to expect the link instead."""
+    from frontcounter_firearms.visit_times import WAITING, report_no_times, times_free
+
     service = registry().services[case.service_key]
+    if not times_free(case):
+        by = report_no_times(case)
+        send_email(
+            case.applicant_email,
+            _("%(service)s: your home visit (%(reference)s)", service=service.name, reference=case.reference),
+            "email/firearms/no_visit_times",
+            case=case,
+            service=service,
+            expect_by=by,
+            link=visit_url(case),
+        )
+        return
+    case.data = {key: value for key, value in (case.data or {}).items() if key != WAITING}
     send_email(
         case.applicant_email,
         _("%(service)s: choose a home visit time (%(reference)s)", service=service.name, reference=case.reference),

@@ -61,29 +61,34 @@ def request_references(case: Case) -> int:
         .where(Referee.case_id == case.id, Referee.confirmed_at.is_(None), Referee.declined_at.is_(None))
         .order_by(Referee.id)
     ).all()
-    deadline = reply_by()
     for referee in referees:
-        send_email(
-            referee.email,
-            _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
-            "email/firearms/referee_request",
-            referee=referee,
-            case=case,
-            deadline=deadline,
-            link=external_url("firearms.referee", token=referee_token(referee)),
-        )
+        request_reference(referee, case)
     return len(referees)
 
 
+def request_reference(referee: Referee, case: Case) -> None:
+    """Email one referee their own link to confirm the applicant's details."""
+    send_email(
+        referee.email,
+        _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
+        "email/firearms/referee_request",
+        referee=referee,
+        case=case,
+        deadline=reply_by(),
+        link=external_url("firearms.referee", token=referee_token(referee)),
+    )
+
+
 def answer(referee: Referee, *, confirmed: bool, years_known: int | None = None, likeness: bool = False) -> None:
-    """Record the referee's answer (confirm with their own figures, or decline) and void their link."""
+    """Record the referee's answer and void their link. Their years known are kept beside the applicant's
+    answer, never in its place (staff see any conflict)."""
     before = {"years_known": referee.years_known}
     now = datetime.now(UTC)
     if confirmed:
         referee.confirmed_at = now
         referee.declaration = True
         referee.photo_likeness = likeness
-        referee.years_known = years_known if years_known is not None else referee.years_known
+        referee.referee_years_known = years_known
     else:
         referee.declined_at = now
     referee.token_nonce = new_nonce()
@@ -91,7 +96,11 @@ def answer(referee: Referee, *, confirmed: bool, years_known: int | None = None,
         "firearms.referee.confirmed" if confirmed else "firearms.referee.declined",
         target=f"case:{db.session.get(Case, referee.case_id).reference}",
         before=before,
-        after={"referee": referee.email, "years_known": referee.years_known, "photo_likeness": likeness},
+        after={
+            "referee": referee.email,
+            "referee_years_known": referee.referee_years_known,
+            "photo_likeness": likeness,
+        },
         actor=f"referee:{referee.email}",
     )
 

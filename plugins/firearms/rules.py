@@ -48,7 +48,9 @@ __all__ = [
     "expiry_for",
     "fee_for",
     "gp_history_problems",
+    "is_like_for_like",
     "referee_problems",
+    "referees_needed",
     "referees_required",
     "reminder_date",
     "renewal_reminder_due",
@@ -119,6 +121,22 @@ def fee_for(application: Mapping[str, Any], settings: Mapping[str, Any] | None =
 
 
 # -- referees ------------------------------------------------------------------------------------
+
+
+LIKE_FOR_LIKE_PAGES = ("application", "personal", "firearms", "security")
+
+
+def is_like_for_like(application: Mapping[str, Any]) -> bool:
+    """True for a like-for-like variation: a firearm swapped for one of the same type and calibre (no fee, and
+    no referees, medical or GP questions, photo or home visit history to give again)."""
+    return application.get("kind") == VARIATION and bool(application.get("like_for_like"))
+
+
+def referees_needed(application: Mapping[str, Any]) -> int:
+    """How many referees the application needs: none for a like-for-like variation, else by certificate."""
+    if is_like_for_like(application):
+        return 0
+    return referees_required(application.get("certificates") or ())
 
 
 def referees_required(certificates: Collection[str]) -> int:

@@ -20,6 +20,7 @@ from frontcounter_firearms.form_fields import (
     Text,
     email_address,
     one_of,
+    plausible_birth_date,
     refuse,
     when,
     whole_number,
@@ -103,7 +104,9 @@ class PersonalDetailsSchema(PageSchema):
     surname = Text(_l("Enter your surname"), max_length=100)
     forenames = Text(_l("Enter all your forenames"), max_length=200)
     previous_names = fields.List(Text(_l("Enter the previous name"), max_length=200), load_default=list)
-    date_of_birth = when(_l("Enter your date of birth"), past=_l("Your date of birth must be in the past"))
+    date_of_birth = when(
+        _l("Enter your date of birth"), past=_l("Your date of birth must be in the past"), extra=[plausible_birth_date]
+    )
     place_of_birth = Text(_l("Enter your town and country of birth"), max_length=200)
     height_cm = whole_number(
         _l("Enter your height in centimetres"), 100, 250, _l("Enter your height in centimetres, between 100 and 250")
@@ -147,7 +150,10 @@ class AddressHistorySchema(_Dated):
             raise ValidationError(problems, "addresses")
 
 
-_MedicalAnswers = PageSchema.from_dict({key: yes_no() for key, _label in MEDICAL_CONDITIONS}, name="MedicalAnswers")
+_MedicalAnswers = PageSchema.from_dict(
+    {key: yes_no(_l("Select yes or no for: %(condition)s", condition=label)) for key, label in MEDICAL_CONDITIONS},
+    name="MedicalAnswers",
+)
 
 
 class MedicalSchema(_MedicalAnswers):

@@ -19,7 +19,10 @@ from frontcounter_firearms.checks import latest_checks
 from frontcounter_firearms.decisions import address_lines, certificates_of, holder_name
 from frontcounter_firearms.guards import application_of
 from frontcounter_firearms.models import CheckStatus, Referee
-from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_required
+from frontcounter_firearms.referee_changes import replacements_needed
+from frontcounter_firearms.rules import MEDICAL_CONDITIONS, referees_needed
+from frontcounter_firearms.staff_answers import answer_sections
+from frontcounter_firearms.visits import field_officers, latest_booking, officer_of
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -54,9 +57,17 @@ def referee_status(referee: Referee) -> tuple[str, str]:
 
 def _needed(application: dict[str, Any]) -> int | None:
     try:
-        return referees_required(application.get("certificates") or ())
+        return referees_needed(application)
     except ValueError:
         return None
+
+
+def visit_booking(case: Case) -> dict[str, Any] | None:
+    """The case's booked home visit (its slot and allocated officer id) while one is booked, else None."""
+    booking = latest_booking(case) if case.state == "visit_booked" else None
+    if booking is None or booking.state != "confirmed":
+        return None
+    return {"booking": booking, "slot": booking.slot, "officer_id": officer_of(booking.slot)}
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -83,6 +94,10 @@ def case_facts(case: Case) -> dict[str, Any]:
         "security": data.get("security") or {},
         "referees": [(r, *referee_status(r)) for r in referees],
         "referees_needed": _needed(application),
+        "replace_referees": replacements_needed(case),
+        "referee_details": {
+            str(r.get("email") or "").strip().lower(): r for r in ((data.get("referees") or {}).get("referees") or [])
+        },
         "checks": checks,
         "flagged": [row for row in checks if row.status == CheckStatus.FLAGGED.value],
         "check_errors": [row for row in checks if row.status == CheckStatus.ERROR.value],
@@ -92,6 +107,9 @@ def case_facts(case: Case) -> dict[str, Any]:
         "visit": data.get("visit"),
         "paper": data.get("paper"),
         "label": label,
+        "sections": answer_sections(data),
+        "booking": visit_booking(case),
+        "officers": field_officers(),
     }
 
 

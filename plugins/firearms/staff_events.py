@@ -41,4 +41,11 @@ def react(case: Case, transition: str, from_state: str | None) -> None:
     elif case.state == "granted":
         grant(case, actor)
     elif case.state == "refused" and transition == "refuse":
-        refuse(case, note, actor)
+        refuse(case, note, actor, reasons_in_letter=letter_includes_note())
+
+
+def letter_includes_note() -> bool:
+    """True when the supervisor ticked "print my note in the refusal letter" on the confirmation page."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.form.get("letter_includes_note") == "yes"

@@ -63,6 +63,18 @@ def firearms_long_date(value: date | str | None) -> str:
     return long_date(value if isinstance(value, date) else date.fromisoformat(str(value)))
 
 
+def expired_message(application: dict[str, Any]) -> str:
+    """Why a renewal or variation became a grant: the certificate had already expired."""
+    return _(
+        "Your certificate expired on %(date)s. An expired certificate cannot be renewed or varied, so this is "
+        "an application for a new certificate (a grant), at the grant fee.",
+        date=firearms_long_date(application.get("current_certificate_expiry")),
+    )
+
+
+bp.add_app_template_global(expired_message, "firearms_expired_message")
+
+
 def today() -> date:
     """Today's date, as the application's rules see it."""
     return uk_today()
@@ -245,6 +257,8 @@ def question(page: str) -> Response | str:
     if page == "personal" and not draft.email:
         draft.email = cleaned["email"]
     db.session.commit()
+    if page == "application" and cleaned.get("converted_from"):
+        flash(expired_message(cleaned), "important")
     if action == "save":
         return redirect(url_for("firearms.save"))
     return redirect(_page_url(next_page(page, draft.answers)))

@@ -4,7 +4,7 @@ page for enquiry officers), re-running checks, and entering a paper application.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,8 +18,9 @@ from frontcounter.documents.uploads import UploadRejected
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import defer
 from frontcounter.plugins.manager import registry
-from frontcounter_firearms import staff_case, visits
+from frontcounter_firearms import staff_case, visit_times, visits
 from frontcounter_firearms.decisions import uk_today
+from frontcounter_firearms.referee_form import replacement_page
 from frontcounter_firearms.staff_paper import joined_date, open_paper_application, read_paper_form
 from frontcounter_firearms.staff_queues import queue_counts
 from werkzeug.wrappers import Response
@@ -28,6 +29,7 @@ SERVICE = "firearms"
 CASEWORK = ("caseworker", "supervisor")
 BOOKING = ("caseworker", "field_officer")
 FIELD = ("field_officer",)
+ALLOCATE = ("caseworker", "supervisor", "field_officer")
 
 staff = Blueprint("firearms_staff", __name__, template_folder="templates")
 staff.add_app_template_global(staff_case.case_facts, "firearms_case_facts")
@@ -53,7 +55,25 @@ def _case_or_404(reference: str) -> Case:
 @staff.get("/")
 def queues() -> str:
     """The named queues with how many cases each holds, and links to today's visits and paper applications."""
-    return render_template("firearms/staff/queues.html", queues=queue_counts())
+    return render_template(
+        "firearms/staff/queues.html",
+        queues=queue_counts(),
+        waiting=visit_times.waiting_cases(),
+        times_free=visit_times.times_free(),
+    )
+
+
+@staff.post("/visits/send-links")
+@staff_required(*BOOKING)
+def send_visit_links() -> Response:
+    """Email the applicants waiting for home visit times the link to choose one (once times have been added)."""
+    sent = visit_times.send_waiting_links()
+    db.session.commit()
+    if sent:
+        flash(_("We have emailed %(num)s applicants a link to choose a home visit time.", num=sent), "success")
+    else:
+        flash(_("There are still no home visit times to choose from: add some first."), "error")
+    return redirect(url_for(".queues"))
 
 
 @staff.get("/cases/<reference>")
@@ -77,6 +97,15 @@ def rerun_checks(reference: str) -> Response:
     db.session.commit()
     flash(_("The background checks have been run again."), "success")
     return redirect(url_for(".case", reference=reference))
+
+
+@staff.route("/cases/<reference>/referees/new", methods=["GET", "POST"])
+@staff_required(*CASEWORK)
+def new_referee(reference: str) -> Response | tuple[str, int]:
+    """Name a new referee for the applicant (agreed with them by phone) in place of one who declined."""
+    found = _case_or_404(reference)
+    back = url_for(".case", reference=reference)
+    return replacement_page(found, actor=_actor(), by_staff=True, back_href=back)
 
 
 # -- arranging a visit ---------------------------------------------------------------------------
@@ -136,18 +165,58 @@ def _visit_time(form: Any, errors: dict[str, str]) -> datetime | None:
 # -- visits today (field officers, on a phone) ---------------------------------------------------
 
 
+def _chosen_day(errors: dict[str, str]) -> date:
+    """The day asked for (?day=2026-03-27, or the date input's three fields), else today in the UK."""
+    text = request.args.get("day", "")
+    if any(request.args.get(f"day-{part}") for part in ("day", "month", "year")):
+        text = joined_date(request.args, "day")
+    if not text:
+        return uk_today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors["day-day"] = _("Enter a real date, for example 27 3 2026")
+        return uk_today()
+
+
 @staff.get("/visits")
 @staff_required(*FIELD)
-def visits_today() -> str:
-    """Today's home visits: the officer's own first, then the rest of the force's."""
-    day = uk_today()
+def visits_today() -> tuple[str, int]:
+    """The home visits of a day (today unless chosen): the officer's own first, then the rest of the force's."""
+    errors: dict[str, str] = {}
+    day = _chosen_day(errors)
     found = visits.visits_on(day, _me())
     return render_template(
         "firearms/staff/visits.html",
         day=day,
+        today=uk_today(),
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
         mine=[v for v in found if v.mine],
         others=[v for v in found if not v.mine],
-    )
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+@staff.post("/cases/<reference>/visit/officer")
+@staff_required(*ALLOCATE)
+def allocate_visit(reference: str) -> Response:
+    """Give the booked home visit to an enquiry officer (it then shows under their "Your visits")."""
+    found = _case_or_404(reference)
+    officers = dict(visits.field_officers())
+    choice = request.form.get("officer", "")
+    officer_id = int(choice) if choice.isdigit() and int(choice) in officers else None
+    if choice and officer_id is None:
+        flash(_("Select an enquiry officer from the list"), "error")
+        return redirect(url_for(".case", reference=reference))
+    try:
+        visits.allocate(found, officer_id, actor=_actor())
+    except LookupError:
+        flash(_("This case has no booked home visit."), "error")
+        return redirect(url_for(".case", reference=reference))
+    db.session.commit()
+    flash(_("Home visit allocated."), "success")
+    return redirect(url_for(".case", reference=reference))
 
 
 @staff.route("/visits/<reference>", methods=["GET", "POST"])
@@ -161,8 +230,11 @@ def visit(reference: str) -> Response | str:
         finishing = request.form.get("action") == "finish"
         outcome = request.form.get("outcome", "")
         notes = request.form.get("notes", "")
+        booked = visits.latest_booking(found)
         if found.state != "visit_booked":
             errors["outcome"] = _("This visit has already been recorded.")
+        elif finishing and booked is not None and visits.visit_day(booked) > uk_today():
+            errors["outcome"] = _("You can record the outcome on the day of the visit, not before.")
         if finishing and outcome not in visits.OUTCOME_KEYS:
             errors["outcome"] = _("Select the outcome of the visit")
         if finishing and outcome in ("concerns", "not_completed") and not notes.strip():
@@ -196,9 +268,7 @@ def visit(reference: str) -> Response | str:
                     return redirect(url_for(".visits_today"))
                 flash(_("Visit notes saved."), "success")
                 return redirect(url_for(".visit", reference=reference))
-    booking = db.session.scalar(
-        db.select(visits.Booking).where(visits.Booking.case_id == found.id).order_by(visits.Booking.id.desc()).limit(1)
-    )
+    booking = visits.latest_booking(found)
     this_visit = visits.Visit(booking, booking.slot, found, True) if booking is not None else None
     return render_template(
         "firearms/staff/visit.html",

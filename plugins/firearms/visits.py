@@ -218,7 +218,52 @@ def outcome_note(record: dict[str, Any]) -> str:
 
 
 def record_outcome(case: Case, record: dict[str, Any], *, actor: str) -> None:
-    """Move the case on from the visit: to a decision, or back to arrange another (the old booking is then
-    cancelled and the applicant asked to choose again, by the public side's hook); not committed."""
+    """Move the case on from the visit: to a decision (the applicant is emailed), or back to arrange another
+    (the old booking is then cancelled and the applicant asked to choose again, by the public side's hook);
+    not committed."""
     transition = "rearrange_visit" if record.get("outcome") == "not_completed" else "record_visit"
     engine.fire(case, transition, actor=actor, note=outcome_note(record), public_note=False)
+    if transition == "record_visit":
+        from frontcounter_firearms.referee_changes import tell_applicant
+
+        tell_applicant(
+            case,
+            _("Your home visit has been recorded (%(reference)s)", reference=case.reference),
+            [
+                _("The firearms enquiry officer has recorded your home visit."),
+                _("Your application is now with a senior officer for a decision. We will write to you."),
+            ],
+        )
+
+
+def visit_day(visit_booking: Booking) -> date:
+    """The UK date the booked visit is on."""
+    from frontcounter.bookings.times import in_uk
+
+    return in_uk(visit_booking.slot.starts_at).date()
+
+
+def latest_booking(case: Case) -> Booking | None:
+    """The case's most recent visit booking (the live one while a visit is booked)."""
+    return db.session.scalar(db.select(Booking).where(Booking.case_id == case.id).order_by(Booking.id.desc()).limit(1))
+
+
+def allocate(case: Case, officer_id: int | None, *, actor: str) -> Booking:
+    """Give the case's booked visit to an enquiry officer (None: nobody); audited; not committed.
+
+    Raises LookupError when the case has no booked visit.
+    """
+    booking = latest_booking(case)
+    if booking is None or booking.state != BookingState.CONFIRMED.value:
+        raise LookupError("no booked visit")
+    slot = booking.slot
+    before = officer_of(slot)
+    slot.details = {**(slot.details or {}), "officer_id": officer_id}
+    audit(
+        "firearms.visit_allocated",
+        target=f"case:{case.reference}",
+        before={"officer_id": before},
+        after={"officer_id": officer_id},
+        actor=actor,
+    )
+    return booking

@@ -65,7 +65,7 @@ STATES = [
     State(
         "submitted",
         _l("Received"),
-        _l("We have received your application and fee."),
+        _l("We have received your application (and your fee, when one is due)."),
         next_steps=_l("The firearms licensing team will check that your application is complete."),
         notify=True,
     ),
@@ -79,7 +79,7 @@ STATES = [
     State(
         "awaiting_referees_gp",
         _l("Waiting for referees and GP"),
-        _l("We have asked your referees to confirm your details and your GP for medical information."),
+        _l("We have asked your referees to confirm your details. We are checking your GP's medical information."),
         next_steps=_l(
             "Your referees have 7 days to reply using the link we emailed them. Ask them to check their email."
         ),
@@ -110,7 +110,7 @@ STATES = [
         _l("Home visit booked"),
         _l("A firearms enquiry officer will visit you to check your security and go through your application."),
         next_steps=_l("Be at home at the agreed time, with your firearms and their storage ready to inspect."),
-        notify=True,
+        # no state email: the booking's own email (time, place, how to change it) is the one the applicant gets
     ),
     State(
         "decision",
@@ -249,8 +249,9 @@ TRANSITIONS = [
         _l("Grant"),
         roles=DECIDE,
         guards=(FEE_SETTLED, PHOTO_PRESENT, REFEREES_CONFIRMED, GP_INFORMATION_PRESENT, CHECKS_COMPLETE),
+        confirm=True,
     ),
-    Transition("refuse", ("decision",), "refused", _l("Refuse"), roles=DECIDE, needs_note=True),
+    Transition("refuse", ("decision",), "refused", _l("Refuse"), roles=DECIDE, needs_note=True, confirm=True),
     Transition("close_appeal_window", ("refused",), "closed", _l("Close after the appeal window")),
     Transition(
         "record_appeal", ("refused", "closed"), "appealed", _l("Record an appeal"), roles=DECIDE, needs_note=True

@@ -42,6 +42,7 @@ class BookingRules:
     - bookable_until: given the case, the latest time a booked slot may end (e.g. a complete-by date), or None.
     - may_book: given the case, None when it may book now, else the reason it may not (shown to the person).
     - send_emails: email the person when a booking is confirmed, moved or cancelled.
+    - slot_managers: staff roles, besides supervisors and force admins, who may add and change slots.
     """
 
     kinds: Mapping[str, Any] = field(default_factory=_default_kinds)
@@ -53,6 +54,7 @@ class BookingRules:
     bookable_until: Callable[[Case], datetime | None] | None = None
     may_book: Callable[[Case], str | None] | None = None
     send_emails: bool = True
+    slot_managers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.kinds:

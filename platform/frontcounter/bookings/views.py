@@ -6,6 +6,8 @@ person picks a slot belong to each service; they render bookings/choose_slot.htm
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -14,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from frontcounter.accounts.auth import current_account, has_role, staff_required
+from frontcounter.accounts.auth import current_account, has_role, require_staff, staff_required
 from frontcounter.accounts.models import Role
 from frontcounter.bookings import times
 from frontcounter.bookings.forms import SlotForm, read_date, read_recurring, read_single
@@ -30,7 +32,25 @@ from frontcounter.tenancy.services import is_enabled
 
 bp = Blueprint("bookings", __name__, url_prefix="/<force>/staff/slots")
 MANAGERS = (Role.SUPERVISOR, Role.FORCE_ADMIN)
-manager_required = staff_required(*MANAGERS)
+
+
+def managers(service_key: str) -> tuple[str | Role, ...]:
+    """The roles that may add and change the service's slots: supervisors, force admins and rules.slot_managers."""
+    extra = rules_for(service_key).slot_managers if takes_bookings(service_key) else ()
+    return (*MANAGERS, *extra)
+
+
+def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a slot view (with a service_key) so only the service's slot managers may use it."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        refused = require_staff(*managers(str(kwargs.get("service_key", ""))))
+        return refused if refused is not None else view(*args, **kwargs)
+
+    return wrapper
+
+
 ID = "int(max=2147483647)"  # row ids in URLs: larger numbers are 404s, not database errors
 
 
@@ -95,7 +115,7 @@ def slots(service_key: str) -> str:
         kind=kind,
         start=chosen or today,
         errors=errors,
-        may_manage=has_role(*MANAGERS),
+        may_manage=has_role(*managers(service_key)),
     )
 
 
@@ -152,7 +172,7 @@ def _slot_page(
         bookings=slot_bookings(slot),
         errors=errors or {},
         values=values or {},
-        may_manage=has_role(*MANAGERS),
+        may_manage=has_role(*managers(service.key)),
         day=times.in_uk(slot.starts_at).date(),
     )
 

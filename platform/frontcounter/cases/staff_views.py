@@ -12,7 +12,9 @@ from frontcounter.accounts.auth import current_account, current_staff_member, ha
 from frontcounter.accounts.models import StaffMember
 from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
+from frontcounter.cases.models import Case
 from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
+from frontcounter.cases.workflow import Transition
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.services import is_enabled
@@ -95,11 +97,32 @@ def case(reference: str) -> str:
     )
 
 
+def _transition_or_none(case: Case, name: str) -> Transition | None:
+    try:
+        return engine.workflow_for(case.service_key).transition(name)
+    except KeyError:
+        return None
+
+
 @bp.post("/case/<reference>/transition")
 def transition(reference: str) -> Response | tuple[str, int]:
     """Fire one transition on a case (refused with a clear message when not allowed)."""
     found = _case_or_404(reference)
     account = current_account()
+    name = request.form.get("transition", "")
+    chosen = _transition_or_none(found, name)
+    if chosen is not None and chosen.confirm and request.form.get("confirmed") != "yes":
+        reason = engine.refusal(found, chosen) or (
+            _("Enter a note to say why.") if chosen.needs_note and not request.form.get("note", "").strip() else None
+        )
+        if reason is None and engine.may_fire(found, chosen):  # ask first; refusals are shown as before
+            return render_template(
+                "cases/confirm.html",
+                case=found,
+                transition=chosen,
+                note=request.form.get("note", ""),
+                service=registry().services[found.service_key],
+            ), 200
     try:
         engine.fire(
             found,

@@ -47,6 +47,7 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     by_applicant: bool = False
     needs_note: bool = False
+    confirm: bool = False  # staff are asked "Are you sure?" first (a decision that cannot be undone)
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,16 @@ def case_documents_global(case: Case) -> list[Document]:
 
 @bp.app_template_filter("document_kind")
 def document_kind(kind: str) -> str:
-    """Template filter: the readable name of a document kind ("photo" -> "Photo")."""
+    """Template filter: the readable name of a document kind ("photo" -> "Photo") in the page's language; services
+    name their own kinds in Service.extra["document_kinds"] (kind -> lazy label)."""
     label = KIND_LABELS.get(kind)
+    if label is None:
+        from frontcounter.plugins.manager import registry
+
+        for service in registry().services.values():
+            label = (service.extra or {}).get("document_kinds", {}).get(kind)
+            if label is not None:
+                break
     return str(label) if label is not None else kind.replace("-", " ").replace("_", " ").capitalize()
 
 

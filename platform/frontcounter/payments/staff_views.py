@@ -105,6 +105,15 @@ def staff_payment(payment_public_id: str) -> Response | str:
         form = {name: request.form.get(name, "").strip() for name in form}
         amount, errors = _refund_request(payment, form)
         expected = request.form.get("expected_refundable", "")
+        if not errors and request.form.get("confirmed") != "yes":  # money leaves: ask "Are you sure?" first
+            return render_template(
+                "payments/refund_confirm.html",
+                payment=payment,
+                case=payment.case,
+                form=form,
+                amount=amount,
+                expected=expected,
+            )
         if not errors:
             try:
                 done = refund(

@@ -384,24 +384,28 @@ def test_a_late_renewal_is_not_extended(app, client, firearms_forces):
     assert case.data["s28b_extended_to"] is None and case.data["fee_pence"] == 12600
 
 
-def test_a_free_like_for_like_variation_skips_payment(app, client, firearms_forces):
+def test_a_free_like_for_like_variation_asks_only_what_a_variation_needs_and_skips_payment(
+    app, client, firearms_forces
+):
     as_guest(client)
-    fill_in(
-        client,
-        application={
-            "kind": "variation",
-            "certificates": "fac",
-            "like_for_like": "yes",
-            "current_certificate_number": "ALP/FAC/2024/00001",
-            **dated("current_certificate_expiry", date.today() + timedelta(days=900)),
-        },
-    )
+    variation = {
+        "kind": "variation",
+        "certificates": "fac",
+        "like_for_like": "yes",
+        "current_certificate_number": "ALP/FAC/2024/00001",
+        **dated("current_certificate_expiry", date.today() + timedelta(days=900)),
+    }
+    goes_to(answer(client, "application", variation), "personal")
+    goes_to(answer(client, "personal", PERSONAL), "firearms")  # no addresses, medical, GP or convictions
+    goes_to(answer(client, "firearms", FIREARMS), "security")
+    assert answer(client, "security", SECURITY).headers["Location"].endswith(f"{APPLY}/check")  # no referees
     check = client.get(f"{APPLY}/check").get_data(as_text=True)
-    assert "no fee" in check and "Accept and send" in check
+    assert "There is no fee for a like-for-like variation." in check and "Accept and send" in check
+    assert "(no fee): no fee" not in check and "Your referees" not in check
     sent = send(client)
     assert "/pay" not in sent.headers["Location"]
     landing = client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "Received" in landing and "Pay the fee" not in landing
+    assert "Received" in landing and "Pay the fee" not in landing and "and fee." not in landing
     case = the_case(app, firearms_forces[0])
     assert (case.state, case.data["fee_pence"]) == ("submitted", 0)
     with app.app_context(), tenant_context(firearms_forces[0]):
@@ -472,7 +476,8 @@ def test_a_referee_confirms_from_the_emailed_link_once(app, client, firearms_for
     assert "Thank you for confirming" in done.get_data(as_text=True)
     with app.app_context(), tenant_context(alpha):
         robin = db.session.scalars(db.select(Referee).filter_by(email="robin@example.com")).one()
-        assert robin.has_confirmed and robin.years_known == 12
+        assert robin.has_confirmed and robin.referee_years_known == 12
+        assert robin.years_known == 5 and robin.years_conflict  # the applicant's answer is kept beside theirs
     again = referee_browser.get(link)
     assert again.status_code == 410 and "This link no longer works" in again.get_data(as_text=True)
     assert referee_browser.post(link, data={"csrf_token": token, "action": "decline"}).status_code == 410
@@ -481,7 +486,12 @@ def test_a_referee_confirms_from_the_emailed_link_once(app, client, firearms_for
     html = app.test_client().get(sam_link).get_data(as_text=True)
     declined = app.test_client()
     declined.get(sam_link)
-    assert "You have declined" in submit(declined, sam_link, {"action": "decline"}).get_data(as_text=True)
+    asked = submit(declined, sam_link, {"action": "decline"}).get_data(as_text=True)
+    assert "Are you sure you cannot act as a referee?" in asked  # one click declines nothing
+    with app.app_context(), tenant_context(alpha):
+        assert db.session.scalars(db.select(Referee).filter_by(email="sam@example.com")).one().declined_at is None
+    done = submit(declined, sam_link, {"action": "decline-confirmed"}).get_data(as_text=True)
+    assert "You have declined" in done
     with app.app_context(), tenant_context(alpha):
         sam = db.session.scalars(db.select(Referee).filter_by(email="sam@example.com")).one()
         assert sam.declined_at is not None and not sam.has_confirmed

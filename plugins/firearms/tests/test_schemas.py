@@ -196,7 +196,11 @@ def test_the_medical_declaration_needs_an_answer_for_each_condition_and_details_
     assert clean_page("medical", ALL_NO, ANSWERS)["depression_anxiety"] is False
     missing = dict(ALL_NO)
     del missing["dementia"]
-    assert flat(errors("medical", missing)) == ["Select yes or no"]
+    del missing["neurological"]
+    assert flat(errors("medical", missing)) == [  # one message per condition, naming it
+        "Select yes or no for: Dementia",
+        "Select yes or no for: A neurological condition, for example epilepsy",
+    ]
     assert flat(errors("medical", {**ALL_NO, "depression_anxiety": "yes"})) == [
         "Give details of each condition you answered yes to"
     ]

@@ -20,6 +20,7 @@ from frontcounter.tenancy import tenant_context
 from frontcounter.testing import add_staff, csrf_token, mailbox, run_jobs, staff_sign_in, submit
 from frontcounter.testing.pdfs import pdf_text as _pdf_text
 from frontcounter_firearms.checks import DemoIntelligenceCheck, run_checks
+from frontcounter_firearms.dates import long_date
 from frontcounter_firearms.decisions import uk_today
 from frontcounter_firearms.guards import GP_INFORMATION, PHOTO
 from frontcounter_firearms.jobs import send_renewal_reminders
@@ -27,6 +28,7 @@ from frontcounter_firearms.models import BackgroundCheck, Certificate
 from frontcounter_firearms.rules import expiry_for
 from frontcounter_firearms.visits import arrange_visit
 from PIL import Image
+from playwright.sync_api import expect
 
 from .support import add_document, add_referee, fire, open_application, to_decision, to_referees_stage
 
@@ -71,12 +73,13 @@ def _paid_to_decision(case: Case) -> None:
     fire(case, "record_visit", roles=("field_officer",), note="Security checked.")
 
 
-def _decide(browser, slug: str, reference: str, transition: str, note: str = ""):
+def _decide(browser, slug: str, reference: str, transition: str, note: str = "", *, confirmed: bool = True, **extra):
+    """Press a decision's button on the case page, and (unless `confirmed` is False) "Yes" on the next page."""
     html = browser.get(f"/{slug}/staff/firearms/cases/{reference}").get_data(as_text=True)
-    return browser.post(
-        f"/{slug}/staff/work/case/{reference}/transition",
-        data={"transition": transition, "note": note, "csrf_token": csrf_token(html)},
-    )
+    form = {"transition": transition, "note": note, "csrf_token": csrf_token(html), **extra}
+    if confirmed:
+        form["confirmed"] = "yes"
+    return browser.post(f"/{slug}/staff/work/case/{reference}/transition", data=form)
 
 
 def _flat(pdf: bytes) -> str:
@@ -148,6 +151,9 @@ def test_a_supervisor_grants_a_numbered_certificate_whose_pdf_carries_the_four_c
     assert refused.status_code == 302 and _case(app, alpha, reference).state == "decision"  # a caseworker cannot
 
     supervisor = _signed_in(app, alpha, "boss@alpha.example.com", ["supervisor"])
+    asked = _decide(supervisor, "alpha", reference, "grant", confirmed=False)  # one click grants nothing
+    assert asked.status_code == 200 and "Are you sure you want to grant?" in asked.get_data(as_text=True)
+    assert _case(app, alpha, reference).state == "decision"
     assert _decide(supervisor, "alpha", reference, "grant").status_code == 302
     run_jobs(app)
 
@@ -165,11 +171,11 @@ def test_a_supervisor_grants_a_numbered_certificate_whose_pdf_carries_the_four_c
         "Firearm certificate",
         certificate.number,
         "Alex Archer",
-        expiry_for(today).strftime("%d/%m/%Y"),
+        long_date(expiry_for(today)),
         "valid for 5 years",
         "sign it in ink",
         "within 7 days",
-        "within 21 days of any change in their permanent address",
+        "without undue delay, inform the chief officer of police by whom the certificate was granted of any change",
         "stored securely",
     ):
         assert expected in text, f"{expected!r} not in the certificate: {text!r}"
@@ -184,7 +190,13 @@ def test_refusing_a_grant_refunds_the_fee_through_the_provider_and_sets_the_appe
     assert _decide(supervisor, "alpha", reference, "refuse", "").status_code == 302  # a reason is required
     assert _case(app, alpha, reference).state == "decision"
 
-    _decide(supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.")
+    asked = _decide(supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.", confirmed=False)
+    assert "Are you sure you want to refuse?" in asked.get_data(as_text=True)
+    assert "Print my note in the refusal letter" in asked.get_data(as_text=True)
+    assert _case(app, alpha, reference).state == "decision"
+    _decide(
+        supervisor, "alpha", reference, "refuse", "No good reason for a rifle was shown.", letter_includes_note="yes"
+    )
     run_jobs(app)
 
     today = uk_today()
@@ -197,7 +209,7 @@ def test_refusing_a_grant_refunds_the_fee_through_the_provider_and_sets_the_appe
         assert (refund.amount_pence, refund.state, payment.refunded_pence) == (19800, "success", 19800)
         letter = db.session.scalar(db.select(Document).filter_by(kind="refusal-letter"))
     text = _flat(supervisor.get(f"/alpha/documents/{letter.id}").data)
-    deadline = (today + timedelta(days=21)).strftime("%d/%m/%Y")
+    deadline = long_date(today + timedelta(days=21))
     for expected in ("No good reason for a rifle was shown.", "Crown Court", deadline, "refunded"):
         assert expected in text, f"{expected!r} not in the letter: {text!r}"
     assert any("refund" in m.subject.lower() for m in mailbox(app, "archer@example.com"))
@@ -209,12 +221,15 @@ def test_refusing_a_renewal_keeps_the_fee(app, firearms_forces):
     alpha = firearms_forces[0]
     reference = _open(app, alpha, "Archer", kind="renewal", fee_pence=13100, stage=_paid_to_decision)
     supervisor = _signed_in(app, alpha, "boss@alpha.example.com", ["supervisor"])
-    _decide(supervisor, "alpha", reference, "refuse", "Not a fit person.")
+    _decide(supervisor, "alpha", reference, "refuse", "Internal: neighbour's complaint, unverified.")
     run_jobs(app)
     assert _case(app, alpha, reference).data["refusal"]["fee_refunded"] is False
     with app.app_context(), tenant_context(alpha):
         assert db.session.scalar(db.select(Refund.id)) is None
-        assert db.session.scalar(db.select(Document.id).filter_by(kind="refusal-letter")) is not None
+        letter = db.session.scalar(db.select(Document).filter_by(kind="refusal-letter"))
+    text = _flat(supervisor.get(f"/alpha/documents/{letter.id}").data)
+    assert "neighbour" not in text  # staff did not choose to print their note
+    assert "You can ask the firearms licensing team for the full reasons" in text
 
 
 # -- renewal reminders ---------------------------------------------------------------------------
@@ -348,17 +363,19 @@ def test_the_visits_page_works_on_a_phone(app, firearms_forces, page, live_url):
     )
 
     page.goto("/alpha/staff/firearms/visits")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     start = page.get_by_role("button", name="Start the visit")
+    expect(start).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     box = start.bounding_box()  # GOV.UK's button: full width on a phone, 38px tall plus its 2px shadow
     assert box["width"] >= 300 and box["height"] >= 38
     start.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Home visit")
     page.get_by_label("Cabinet (or gun room) is bolted to a solid wall or floor").check()
     page.get_by_label("Notes").fill("Cabinet bolted; keys in a key safe.")
     page.get_by_label("Satisfactory: send for a decision with no concerns").check()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Record the outcome").click()
-    assert "Visit recorded" in page.locator("body").inner_text()
+    expect(page.get_by_text(f"Visit recorded for case {reference}.")).to_be_visible()
     assert _case(app, alpha, reference).state == "decision"
 
 

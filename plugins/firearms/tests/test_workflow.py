@@ -64,7 +64,7 @@ STATES = {
     "referees_overdue": (False, True),
     "background_checks": (False, True),
     "visit_to_arrange": (False, False),
-    "visit_booked": (False, True),
+    "visit_booked": (False, False),  # the booking email is the one the applicant gets
     "decision": (False, False),
     "granted": (True, True),
     "refused": (False, True),
