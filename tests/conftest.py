@@ -22,17 +22,6 @@ from frontcounter.testing import (  # noqa: F401 - re-exported for tests that im
     submit,
     totp_code_for,
 )
-from frontcounter.testing.plugin import (  # noqa: F401
-    BACKEND,
-    _clean_tables,
-    _schema,
-    app,
-    backend_urls,
-    client,
-    ctx,
-    live_url,
-    page,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 # The sample plugin is "installed" by putting its dist-info on sys.path: found by entry point, as pip would.
@@ -40,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests" / "sample_plugins"))
 
 
 @pytest.fixture
-def forces(app):  # noqa: F811 - `app` is the SDK fixture re-exported above
+def forces(app):
     """Two forces, Alpha and Bravo, each with the sample service switched on."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"sample": True}, postcode_areas=["AL"])

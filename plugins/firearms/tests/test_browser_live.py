@@ -15,12 +15,12 @@ from frontcounter.bookings import SlotSpec, create_slots
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import link_in, mailbox
 from playwright.sync_api import expect
 
 from plugins.firearms.tests.support import add_document, fire
 from plugins.firearms.tests.test_public_journey import FORCE, apply_for_a_grant, staff_fire
 from plugins.firearms.tests.test_referee_replacement import signed_in
-from tests.conftest import link_in, live_url, mailbox, page  # noqa: F401 - live_url and page are fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +31,19 @@ def client(app):
     return app.test_client()
 
 
-def shot(page, name: str) -> None:  # noqa: F811 - page is the fixture's playwright Page
+def shot(page, name: str) -> None:
     folder = os.environ.get("FIREARMS_SHOTS")
     if folder:
         os.makedirs(folder, exist_ok=True)
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
-def as_staff(page, live_url, desk) -> None:  # noqa: F811
+def as_staff(page, live_url, desk) -> None:
     """Give the browser the signed-in session of a test client (signed in through the real pages)."""
     page.context.add_cookies([{"name": c.key, "value": c.value, "url": live_url} for c in desk._cookies.values()])
 
 
-def test_a_referee_declines_and_the_applicant_names_another_on_a_phone(app, client, page, live_url, firearms_forces):  # noqa: F811
+def test_a_referee_declines_and_the_applicant_names_another_on_a_phone(app, client, page, live_url, firearms_forces):
     alpha = firearms_forces[0]
     case = apply_for_a_grant(app, client, alpha)
     staff_fire(app, alpha, case.reference, "accept")
@@ -81,7 +81,7 @@ def test_a_referee_declines_and_the_applicant_names_another_on_a_phone(app, clie
     assert len(mailbox(app, "kim@example.com")) == 1
 
 
-def test_the_applicant_moves_a_booked_visit_on_a_phone(app, client, page, live_url, firearms_forces):  # noqa: F811
+def test_the_applicant_moves_a_booked_visit_on_a_phone(app, client, page, live_url, firearms_forces):
     from frontcounter_firearms.public_visits import ask_to_choose_visit
 
     alpha = firearms_forces[0]
@@ -110,7 +110,7 @@ def test_the_applicant_moves_a_booked_visit_on_a_phone(app, client, page, live_u
     shot(page, "visit-moved")
 
 
-def test_staff_at_a_desk_and_an_officer_on_a_phone(app, client, page, live_url, firearms_forces):  # noqa: F811
+def test_staff_at_a_desk_and_an_officer_on_a_phone(app, client, page, live_url, firearms_forces):
     alpha = firearms_forces[0]
     case = apply_for_a_grant(app, client, alpha)
     supervisor = signed_in(app, alpha, "boss@alpha.example", ("supervisor", "caseworker"))
@@ -180,7 +180,7 @@ def test_staff_at_a_desk_and_an_officer_on_a_phone(app, client, page, live_url, 
     expect(page.locator("#case-state")).to_have_text("Granted")
 
 
-def test_no_visit_times_tells_applicant_when_and_flags_team(app, client, page, live_url, firearms_forces):  # noqa: F811
+def test_no_visit_times_tells_applicant_when_and_flags_team(app, client, page, live_url, firearms_forces):
     from frontcounter_firearms.public_visits import ask_to_choose_visit
 
     alpha = firearms_forces[0]

@@ -13,10 +13,10 @@ from frontcounter.documents.models import Document
 from frontcounter.documents.storage import storage
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import run_jobs
 from frontcounter_firearms.decisions import grant
 
 from plugins.firearms.tests.test_public_journey import apply_for_a_grant
-from tests.conftest import run_jobs
 
 TEAL = (0, 128, 128)  # the colour of the photo the applicant uploaded (test_public_journey.jpeg)
 

@@ -7,6 +7,7 @@ import pytest
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, csrf_token, link_in, mailbox, staff_sign_in, submit
 from frontcounter_firearms.models import Referee
 
 from plugins.firearms.tests.test_public_journey import (
@@ -16,7 +17,6 @@ from plugins.firearms.tests.test_public_journey import (
     referee,
     staff_fire,
 )
-from tests.conftest import add_staff, csrf_token, link_in, mailbox, staff_sign_in, submit
 
 
 @pytest.fixture

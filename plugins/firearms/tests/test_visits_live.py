@@ -11,10 +11,10 @@ from frontcounter.bookings import SlotSpec, create_slots
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import link_in, mailbox, submit
 
 from plugins.firearms.tests.test_public_journey import FORCE, apply_for_a_grant, error_summary
 from plugins.firearms.tests.test_referee_replacement import signed_in
-from tests.conftest import link_in, mailbox, submit
 
 
 @pytest.fixture

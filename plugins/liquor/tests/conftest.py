@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import frontcounter_liquor.models  # noqa: F401  (the tables exist before the schema is built)
 import pytest
-
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: F401
+from frontcounter.testing import make_force
 
 ALPHA_AUTHORITIES = [
     {"key": "harbour", "name": "Harbour Council", "email": "licensing@harbour.example", "postcodes": ["BH15", "BH14"]},
@@ -30,7 +29,7 @@ def set_settings(force, **settings) -> None:
 
 
 @pytest.fixture
-def forces(app):  # noqa: F811 - the app fixture imported above
+def forces(app):
     """Alpha (BH and DT, two authorities) and Bravo (SO, one), each with the licensing service on."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"liquor": True}, postcode_areas=["BH", "DT"])

@@ -6,24 +6,24 @@ from __future__ import annotations
 
 import pytest
 from frontcounter.calendar import uk_today
+from frontcounter.testing import PASSWORD, add_staff, mailbox
+from frontcounter.testing.browser import staff_sign_in_page
 from playwright.sync_api import expect
 
 from plugins.liquor.tests.support import CAL
-from tests.conftest import PASSWORD, add_staff, live_url, mailbox, page  # noqa: F401 - live_url and page are fixtures
-from tests.support.browser import staff_sign_in_page
 
 pytestmark = pytest.mark.browser
 OFFICER = "officer@alpha.police.example"
 
 
-def fill_date(page, legend: str, day) -> None:  # noqa: F811 - page is the fixture's playwright Page
+def fill_date(page, legend: str, day) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
 
 
-def test_give_a_late_notice_and_the_police_object_within_the_window(app, forces, page):  # noqa: F811
+def test_give_a_late_notice_and_the_police_object_within_the_window(app, forces, page):
     first = CAL.add_working_days(uk_today(), 7)
     add_staff(app, forces[0], OFFICER, ["caseworker"])
 

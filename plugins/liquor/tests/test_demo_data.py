@@ -21,8 +21,7 @@ def test_demo_data_covers_every_state(ctx, forces):
 
 def test_every_demo_case_opens_for_staff_and_its_applicant(app, forces):
     from frontcounter.cases.tracking import tracking_token
-
-    from tests.conftest import add_staff, staff_sign_in
+    from frontcounter.testing import add_staff, staff_sign_in
 
     alpha, _bravo = forces
     with app.app_context(), tenant_context(alpha):

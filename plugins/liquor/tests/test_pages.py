@@ -12,9 +12,9 @@ from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.notifications.models import EmailMessage
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, csrf_token, staff_sign_in, submit
 
 from plugins.liquor.tests.support import CAL, form_values
-from tests.conftest import add_staff, csrf_token, staff_sign_in, submit
 
 
 @pytest.fixture

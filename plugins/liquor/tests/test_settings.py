@@ -10,11 +10,11 @@ from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 from frontcounter.tenancy.loader import read_tenant_files
 from frontcounter.tenancy.services import service_settings
+from frontcounter.testing import add_staff, staff_sign_in, submit
 from frontcounter_liquor.authorities import authority_for
 
 from plugins.liquor.tests.conftest import ALPHA_AUTHORITIES, set_settings
 from plugins.liquor.tests.support import give
-from tests.conftest import add_staff, staff_sign_in, submit
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -67,9 +67,9 @@ def test_the_window_follows_the_force_setting(ctx, forces):
 
 def test_a_force_that_collects_the_fee_offers_to_take_it(app, forces):
     from frontcounter.calendar import uk_today
+    from frontcounter.testing import csrf_token
 
     from plugins.liquor.tests.support import CAL, form_values
-    from tests.conftest import csrf_token
 
     with app.app_context():
         set_settings(forces[0], collect_fee=True)

@@ -1,27 +1,19 @@
-"""The platform's test fixtures (tests/conftest.py) for lost property's own tests, two forces with the service on,
+"""The plugin SDK's fixtures (frontcounter.testing) for lost property's own tests, two forces with the service on,
 and helpers that set up stations' times, items in store and lost reports the way the service does."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date, time, timedelta
-from pathlib import Path
 
+import frontcounter_lost_property.models  # noqa: F401  (the tables exist before the schema is built)
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import frontcounter_lost_property.models  # noqa: E402, F401  (the tables exist before the schema is built)
-
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: E402, F401
+from frontcounter.testing import make_force
 
 STATION = "Alpha Central Police Station, AL1 1AA"
 
 
 @pytest.fixture
-def forces(app):  # noqa: F811 - the app fixture imported above
+def forces(app):
     """Two forces, Alpha and Bravo, each with lost property switched on."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"lost_property": True}, postcode_areas=["AL"])
@@ -30,12 +22,12 @@ def forces(app):  # noqa: F811 - the app fixture imported above
 
 
 @pytest.fixture
-def client(app):  # noqa: F811
+def client(app):
     """A browser on the app."""
     return app.test_client()
 
 
-def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station: str = STATION) -> int:  # noqa: F811
+def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station: str = STATION) -> int:
     """A hand-in or collection time at a station, `days_ahead` days from now; returns the slot id."""
     from frontcounter.bookings import SlotSpec, create_slots
     from frontcounter.bookings.times import uk_to_utc
@@ -51,7 +43,7 @@ def add_slot(app, force, kind: str, days_ahead: int = 3, hour: int = 10, station
         return slot.id
 
 
-def add_item(app, force, category: str = "jewellery", *, received_days_ago: int | None = 5,  # noqa: F811
+def add_item(app, force, category: str = "jewellery", *, received_days_ago: int | None = 5,
              description: str = "Gold ring engraved J and M", serial: str = "", wants_item: bool = True,
              found_on: date | None = None, postcode: str = "BH1", cash_pence: int | None = None,
              email: str = "finder@example.com") -> str:

@@ -10,9 +10,8 @@ from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, csrf_token, staff_sign_in, submit
 from frontcounter_lost_property.models import Claim, Disposal, FoundItem, LostReport, Match
-
-from tests.conftest import add_staff, csrf_token, staff_sign_in, submit
 
 from .conftest import add_item, add_slot
 from .test_journeys import as_guest, date_fields

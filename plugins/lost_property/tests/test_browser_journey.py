@@ -11,10 +11,9 @@ import pytest
 from frontcounter.calendar import uk_today
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, link_in, mailbox, staff_sign_in, submit
 from frontcounter_lost_property.models import Claim, Match
 from playwright.sync_api import expect
-
-from tests.conftest import add_staff, link_in, live_url, mailbox, page, staff_sign_in, submit  # noqa: F401
 
 from .conftest import STATION, add_slot
 from .test_journeys import png
@@ -23,14 +22,14 @@ pytestmark = pytest.mark.browser
 TODAY = uk_today()
 
 
-def fill_date(page, legend: str, day) -> None:  # noqa: F811
+def fill_date(page, legend: str, day) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
 
 
-def test_found_handed_in_matched_claimed_and_collected_on_a_phone(app, forces, page, tmp_path):  # noqa: F811
+def test_found_handed_in_matched_claimed_and_collected_on_a_phone(app, forces, page, tmp_path):
     alpha = forces[0]
     hand_in = add_slot(app, alpha, "hand_in")
     collection = add_slot(app, alpha, "collection", days_ahead=5, hour=16)

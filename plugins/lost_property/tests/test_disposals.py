@@ -11,11 +11,10 @@ import pytest
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, staff_sign_in, submit
 from frontcounter_lost_property import disposals
 from frontcounter_lost_property.models import Disposal, FoundItem, FundEntry
 from frontcounter_lost_property.staff_queries import item_by_reference
-
-from tests.conftest import add_staff, staff_sign_in, submit
 
 from .conftest import add_item
 

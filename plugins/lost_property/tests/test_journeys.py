@@ -12,10 +12,9 @@ from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import add_staff, link_in, mailbox, staff_sign_in, submit
 from frontcounter_lost_property.models import Claim, FoundItem, LostReport, Match
 from PIL import Image
-
-from tests.conftest import add_staff, link_in, mailbox, staff_sign_in, submit
 
 from .conftest import STATION, add_item, add_slot
 
@@ -45,7 +44,7 @@ def report_found(client, slot_id: int, category: str = "jewellery", **extra) -> 
                "postcode": "BH1 1AA", "name": "Fay Finder", "email": FINDER, "wants_item": "yes",
                **date_fields("found_on", TODAY - timedelta(days=1)), **extra}
     html = client.get("/alpha/lost_property/found/details").get_data(as_text=True)
-    from tests.conftest import csrf_token
+    from frontcounter.testing import csrf_token
 
     response = client.post("/alpha/lost_property/found/details",
                            data={**details, "csrf_token": csrf_token(html), "photos": (io.BytesIO(png()), "ring.png")},
@@ -151,7 +150,7 @@ def test_the_whole_way_from_hand_in_to_the_owner_collecting_it(app, forces, clie
     fresh_owner = app.test_client()
     assert "Claim the item" in fresh_owner.get(owner_link).get_data(as_text=True)
     claim_url = f"/alpha/lost_property/lost/{lost_ref}/claim"
-    from tests.conftest import csrf_token
+    from frontcounter.testing import csrf_token
 
     html = fresh_owner.get(claim_url).get_data(as_text=True)
     response = fresh_owner.post(claim_url, data={"csrf_token": csrf_token(html), "answer-1": "J and M",

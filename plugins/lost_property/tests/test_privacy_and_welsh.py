@@ -11,9 +11,8 @@ from frontcounter.dataprotection import PersonQuery
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import mailbox, make_force, submit
 from frontcounter_lost_property.models import Claim, FoundItem, LostReport
-
-from tests.conftest import mailbox, make_force, submit
 
 from .conftest import add_item
 from .test_journeys import as_guest, date_fields
