@@ -267,7 +267,8 @@ TRANSITIONS = [
 TIMERS = [
     Timer("awaiting_payment", timedelta(days=UNPAID_DAYS), transition="lapse"),
     Timer("incomplete", timedelta(days=INCOMPLETE_REMINDER_DAYS), remind="incomplete_reminder"),
-    Timer("awaiting_referees_gp", timedelta(days=REFEREE_DAYS), transition="flag_referees_overdue"),
+    # The force's referee_days setting, ending at the end of that UK day.
+    Timer("awaiting_referees_gp", "referee_days", transition="flag_referees_overdue"),
     # The applicant may appeal on every one of the 21 days after the refusal: close the day after.
     Timer("refused", timedelta(days=APPEAL_DAYS + 1), transition="close_appeal_window"),
 ]

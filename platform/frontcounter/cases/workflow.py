@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from frontcounter.cases.periods import Period, check_period, describe
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -24,14 +25,14 @@ class Guard:
 
 @dataclass(frozen=True)
 class State:
-    """One state: what the public sees, whether it ends the case, and any deadline for staff."""
+    """One state: what the public sees, whether it ends the case, and any deadline for staff (a Period)."""
 
     name: str
     public_label: str
     public_description: str = ""
     next_steps: str = ""
     terminal: bool = False
-    deadline: timedelta | None = None
+    deadline: Period | None = None
     notify: bool = False
 
 
@@ -51,10 +52,10 @@ class Transition:
 
 @dataclass(frozen=True)
 class Timer:
-    """After `after` in `state`, fire `transition` (or send the `remind` notification)."""
+    """After `after` (a Period) in `state`, fire `transition` (or send the `remind` notification)."""
 
     state: str
-    after: timedelta
+    after: Period
     transition: str | None = None
     remind: str | None = None
     name: str = ""
@@ -81,7 +82,10 @@ class Workflow:
             unknown = [s for s in (*t.source, t.target) if s not in names]
             if unknown:
                 raise ValueError(f"Transition {t.name!r} names unknown states {unknown}")
+        for state in self.states:
+            check_period(state.deadline, f"State {state.name!r} deadline")
         for timer in self.timers:
+            check_period(timer.after, f"Timer {timer.key!r}")
             if timer.state not in names:
                 raise ValueError(f"Timer names unknown state {timer.state!r}")
             if timer.transition and timer.transition not in {t.name for t in self.transitions}:
@@ -124,15 +128,9 @@ class Workflow:
         for timer in self.timers:
             if timer.transition:
                 target = self.transition(timer.transition).target
-                lines.append(f"    {timer.state} --> {target}: after {_human(timer.after)}")
+                lines.append(f"    {timer.state} --> {target}: after {describe(timer.after)}")
         for s in self.states:
             if s.terminal:
                 lines.append(f"    {s.name} --> [*]")
         return "\n".join(lines)
 
-
-def _human(delta: timedelta) -> str:
-    if delta.days and not delta.seconds:
-        return f"{delta.days} days"
-    hours = delta.total_seconds() / 3600
-    return f"{hours:g} hours"
