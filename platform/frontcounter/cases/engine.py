@@ -169,7 +169,7 @@ def fire(
         after={"state": target.name, "transition": transition.name, "note": note},
         actor=actor,
     )
-    _enter(case, workflow, target)
+    _enter(case, workflow, target, note if public_note else "")
     # Only the plugin that provides the case's service hears of it.
     registry().hook_for_service(case.service_key, "case_transitioned")(
         case=case, transition=transition.name, from_state=before
@@ -194,7 +194,7 @@ def _record(
     )
 
 
-def _enter(case: Case, workflow: Workflow, state: State) -> None:
+def _enter(case: Case, workflow: Workflow, state: State, note: str = "") -> None:
     now = _now()
     case.deadline_at = due_at(state.deadline, case, now)
     for timer in workflow.timers_for(state.name):
@@ -204,7 +204,7 @@ def _enter(case: Case, workflow: Workflow, state: State) -> None:
     if state.notify:
         from frontcounter.cases.notify import notify_state
 
-        notify_state(case, state)
+        notify_state(case, state, note=note if state.email_note else "")
 
 
 def _cancel_timers(case: Case) -> None:

@@ -25,7 +25,12 @@ class Guard:
 
 @dataclass(frozen=True)
 class State:
-    """One state: what the public sees, whether it ends the case, and any deadline for staff (a Period)."""
+    """One state: what the public sees, whether it ends the case, and any deadline for staff (a Period).
+
+    `notify` emails the applicant on entry; a non-empty `email_note` (a heading such as "What we need from
+    you:") puts the note staff wrote when moving the case here into that email under that heading, so
+    the note is written for the applicant.
+    """
 
     name: str
     public_label: str
@@ -34,11 +39,32 @@ class State:
     terminal: bool = False
     deadline: Period | None = None
     notify: bool = False
+    email_note: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicantPage:
+    """How the core's applicant action page offers a transition: what it explains, what it asks, what it says after.
+
+    `prompt` explains what the action does; `note` asks for a message (required when the transition
+    `needs_note`); `upload` is the document kind of an optional file (checked by content), empty for none;
+    `done` is shown once it is done (default: the case's new state).
+    """
+
+    prompt: str = ""
+    note: bool = False
+    upload: str = ""
+    done: str = ""
 
 
 @dataclass(frozen=True)
 class Transition:
-    """A move between states, the staff roles that may fire it (none: the system or the applicant)."""
+    """A move between states, the staff roles that may fire it (none: the system or the applicant).
+
+    A transition `by_applicant` is offered on the core's applicant action page (linked from the tracking
+    page) as `applicant_page` describes, or not at all when `applicant_page` is None (the plugin fires it
+    from its own page). `note_label` replaces "Reason for: <label>" above the note on the staff case page.
+    """
 
     name: str
     source: tuple[str, ...]
@@ -48,6 +74,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     by_applicant: bool = False
     needs_note: bool = False
+    applicant_page: ApplicantPage | None = ApplicantPage()
+    note_label: str = ""
 
 
 @dataclass(frozen=True)
