@@ -9,6 +9,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from frontcounter.plugins import Service, hookimpl
 from frontcounter_firearms import drafts, models  # noqa: F401 - registers the plugin's tables
+from frontcounter_firearms.personal_data import (  # noqa: F401 - hookimpls
+    firearms_erase_person,
+    firearms_person_data,
+    firearms_retention_policies,
+)
 from frontcounter_firearms.public_hooks import firearms_public_case_transitioned  # noqa: F401 - a hookimpl
 from frontcounter_firearms.public_visits import VISIT_RULES
 from frontcounter_firearms.settings import FirearmsSettings

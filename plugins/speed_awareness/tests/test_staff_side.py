@@ -441,7 +441,7 @@ def test_a_completion_record_is_erased_by_the_sweeper_after_three_and_a_half_yea
         db.session.commit()
     with app.app_context():
         results = run_due({})
-        assert results["speed-awareness-retention"] == 1
+        assert results["retention"] == 1
     with app.app_context(), tenant_context(alpha):
         assert db.session.scalar(db.select(Offer)) is None
         case = db.session.get(Case, case_id)
