@@ -33,6 +33,7 @@ def register_services() -> list[Service]:
             summary=_l("Apply for, renew or vary a firearm or shotgun certificate."),
             settings_schema=FirearmsSettings,
             workflow=WORKFLOW,
+            staff_roles=("caseworker", "supervisor"),  # field officers work their visits on the firearms pages
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="firearms.start",

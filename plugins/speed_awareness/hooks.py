@@ -33,6 +33,7 @@ def register_services() -> list[Service]:
             summary=_l("Book and pay for a course you have been offered instead of a fixed penalty."),
             settings_schema=SpeedAwarenessSettings,
             workflow=WORKFLOW,
+            staff_roles=("caseworker", "supervisor"),  # trainers mark registers on the course pages
             booking_rules=booking_rules,
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,

@@ -12,6 +12,7 @@ from frontcounter.accounts.auth import current_account, current_staff_member, ha
 from frontcounter.accounts.models import StaffMember
 from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
+from frontcounter.cases.access import may_open_case, may_use_service
 from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
@@ -26,16 +27,25 @@ def _staff_only() -> None:
     return None
 
 
-def _service_or_404(service_key: str):  # type: ignore[no-untyped-def]
+def _enabled_or_404(service_key: str):  # type: ignore[no-untyped-def]
     service = registry().services.get(service_key)
     if service is None or service.workflow is None or not is_enabled(service_key):
         abort(404)
     return service
 
 
+def _service_or_404(service_key: str):  # type: ignore[no-untyped-def]
+    service = _enabled_or_404(service_key)
+    if not may_use_service(service_key):
+        abort(403)
+    return service
+
+
 def _case_or_404(reference: str):  # type: ignore[no-untyped-def]
     case = engine.find_case(reference) or abort(404)
-    _service_or_404(case.service_key)
+    _enabled_or_404(case.service_key)
+    if not may_open_case(case):
+        abort(403)
     return case
 
 

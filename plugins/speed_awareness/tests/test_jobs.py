@@ -10,9 +10,9 @@ from frontcounter.cases.engine import fire
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.payments.service import pay_in_sandbox
+from frontcounter.personal_data import retention_sweep
 from frontcounter.tenancy import tenant_context
 from frontcounter_speed_awareness.csv_import import parse_offers
-from frontcounter.personal_data import retention_sweep
 from frontcounter_speed_awareness.jobs import expire_missed_deadlines, periodic_tasks
 from frontcounter_speed_awareness.models import Offer
 from frontcounter_speed_awareness.offers import follow_case, import_offers, open_offer_case
