@@ -17,6 +17,7 @@ from frontcounter_firearms.personal_data import (  # noqa: F401 - hookimpls
 from frontcounter_firearms.public_hooks import firearms_public_case_transitioned  # noqa: F401 - a hookimpl
 from frontcounter_firearms.public_visits import VISIT_RULES
 from frontcounter_firearms.settings import FirearmsSettings
+from frontcounter_firearms.staff_case import firearms_case_page_context  # noqa: F401 - a hookimpl
 from frontcounter_firearms.views_public import bp as public_blueprint
 from frontcounter_firearms.views_staff import staff as staff_blueprint
 from frontcounter_firearms.workflow import WORKFLOW

@@ -13,7 +13,9 @@ from frontcounter.accounts.auth import current_account, current_staff_member, st
 from frontcounter.bookings import BookingRefused
 from frontcounter.bookings.times import parse_time, uk_to_utc
 from frontcounter.cases import engine
+from frontcounter.cases.access import may_open_case
 from frontcounter.cases.models import Case
+from frontcounter.cases.staff_page import staff_case_context
 from frontcounter.documents.uploads import UploadRejected
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import defer
@@ -30,7 +32,6 @@ BOOKING = ("caseworker", "field_officer")
 FIELD = ("field_officer",)
 
 staff = Blueprint("firearms_staff", __name__, template_folder="templates")
-staff.add_app_template_global(staff_case.case_facts, "firearms_case_facts")
 
 
 def _actor() -> str:
@@ -60,7 +61,9 @@ def queues() -> str:
 def case(reference: str) -> str:
     """The case with the application's answers, referees, checks, visit, decision; and the core's actions."""
     found = _case_or_404(reference)
-    return render_template("firearms/staff/case.html", **staff_case.page_context(found))
+    if not may_open_case(found):  # the service's staff_roles, or a case assigned to this officer
+        abort(403)
+    return render_template("firearms/staff/case.html", **staff_case_context(found))
 
 
 @staff.post("/cases/<reference>/checks")
@@ -203,6 +206,7 @@ def visit(reference: str) -> Response | str:
     return render_template(
         "firearms/staff/visit.html",
         case=found,
+        firearms_case_facts=staff_case.case_facts,
         visit=this_visit,
         record=record,
         errors=errors,

@@ -14,6 +14,7 @@ from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
 from frontcounter.cases.access import may_open_case, may_use_service
 from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
+from frontcounter.cases.staff_page import staff_case_context, staff_case_templates
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.services import is_enabled
@@ -86,23 +87,9 @@ def workflow(service_key: str) -> str:
 def case(reference: str) -> str:
     """One case: details, history, deadline, and the actions this member of staff may take."""
     found = _case_or_404(reference)
-    workflow = engine.workflow_for(found.service_key)
-    actions = [
-        {"transition": t, "refusal": engine.refusal(found, t)}
-        for t in workflow.transitions_from(found.state)
-        if engine.may_fire(found, t)
-    ]
-    # A plugin may give its own case page, <service>/staff/case.html, extending cases/case.html.
-    return render_template(
-        [f"{found.service_key}/staff/case.html", "cases/case.html"],
-        case=found,
-        workflow=workflow,
-        actions=actions,
-        service=registry().services[found.service_key],
-        staff=staff_choices(),
-        state=workflow.state(found.state),
-        now=datetime.now(UTC),
-    )
+    # A plugin may give its own page, <service>/staff/case.html extending cases/case.html, and add variables
+    # through its case_page_context hook.
+    return render_template(staff_case_templates(found), **staff_case_context(found))
 
 
 @bp.post("/case/<reference>/transition")

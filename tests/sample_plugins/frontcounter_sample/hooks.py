@@ -57,3 +57,9 @@ def case_transitioned(case, transition, from_state):
     """Record transitions of this service's cases."""
     if case.service_key == "sample":
         CALLS.append(("case_transitioned", f"{case.reference}:{transition}"))
+
+
+@hookimpl
+def case_page_context(case):
+    """What the sample's own staff case page adds to the core's (a holder line for sample/staff/case.html)."""
+    return {"sample_holder": f"Permit holder: {case.applicant_name}"}
