@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from frontcounter.plugins import Service, hookimpl
-from frontcounter_firearms import drafts, models  # noqa: F401 - registers the plugin's tables
+from frontcounter_firearms import drafts, models, public_case_views, public_referee_views  # noqa: F401 - registers the plugin's tables  # noqa: F401 - their routes, on bp
 from frontcounter_firearms.personal_data import (  # noqa: F401 - hookimpls
     firearms_erase_person,
     firearms_person_data,

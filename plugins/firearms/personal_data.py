@@ -13,11 +13,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from frontcounter.calendar import add_calendar_months, uk_end_of_day, uk_today
 from frontcounter.cases.models import Case
-from frontcounter.cases.personal import anonymise_case, case_documents, case_record, cases_for_person
 from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
 from frontcounter.documents.models import Document
 from frontcounter.documents.records import delete_document
 from frontcounter.extensions import db
+from frontcounter.person_cases import anonymise_case, case_documents, case_record, cases_for_person
 from frontcounter.plugins import hookimpl
 from frontcounter_firearms.drafts import Draft
 from frontcounter_firearms.models import Certificate, Referee

@@ -16,13 +16,14 @@ from frontcounter.cases import engine
 from frontcounter.cases.access import may_open_case
 from frontcounter.cases.models import Case
 from frontcounter.cases.staff_page import staff_case_context
+from frontcounter.date_input import joined_date
 from frontcounter.documents.uploads import UploadRejected
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import defer
 from frontcounter.plugins.manager import registry
 from frontcounter_firearms import staff_case, visits
 from frontcounter_firearms.decisions import uk_today
-from frontcounter_firearms.staff_paper import joined_date, open_paper_application, read_paper_form
+from frontcounter_firearms.staff_paper import open_paper_application, read_paper_form
 from frontcounter_firearms.staff_queues import queue_counts
 from werkzeug.wrappers import Response
 

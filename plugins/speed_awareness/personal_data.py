@@ -15,9 +15,9 @@ from frontcounter.audit import record as audit
 from frontcounter.bookings.models import Booking, Slot
 from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
-from frontcounter.cases.personal import anonymise_case, case_documents, matched_by, names_of
 from frontcounter.dataprotection import ErasureResult, PersonDocument, PersonQuery, PersonRecord, RetentionPolicy
 from frontcounter.extensions import db
+from frontcounter.person_cases import anonymise_case, case_documents, matched_by, names_of
 from frontcounter.plugins import hookimpl
 from frontcounter_speed_awareness.models import Offer, OfferStatus
 from frontcounter_speed_awareness.offers import SERVICE_KEY

@@ -172,7 +172,3 @@ def fire_transition(body: dict[str, Any], reference: str) -> dict[str, Any]:
             409, "conflict", _("Someone else changed case %(reference)s. Fetch it and try again.", reference=reference)
         ) from None
     return _detail(case)
-
-
-# Payments and bookings add their endpoints to blp (imported last: they use the helpers above).
-from frontcounter.api import booking_endpoints, payment_endpoints  # noqa: E402, F401

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint
 from marshmallow import Schema, ValidationError
 
-from frontcounter.cases.workflow import Workflow
+if TYPE_CHECKING:
+    from frontcounter.cases.workflow import Workflow  # the core's cases use plugins, not the other way round
 
 
 @dataclass

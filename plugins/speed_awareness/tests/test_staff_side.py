@@ -357,7 +357,11 @@ def test_the_trainer_marks_the_register_attended_completes_and_no_show_withdraws
     assert "Completed" in page and "Did not attend" in page and "Not marked" not in page
     again = client.post(f"{register}/{booking['bob@example.com']}", data={"outcome": "attended", "csrf_token": token})
     assert again.status_code == 200 and "There is a problem" in again.get_data(as_text=True)
-    queue = client.get("/alpha/staff/work/speed_awareness/?state=withdrawn").get_data(as_text=True)
+    # Trainers are field officers: the core case queue (every driver's details) is the office's, not theirs.
+    assert client.get("/alpha/staff/work/speed_awareness/?state=withdrawn").status_code == 403
+    office = app.test_client()
+    signed_in(app, office, alpha, "office", ["caseworker"])
+    queue = office.get("/alpha/staff/work/speed_awareness/?state=withdrawn").get_data(as_text=True)
     assert "Driver 1" in queue or "bob@example.com" in queue
 
 
