@@ -76,3 +76,23 @@ def test_a_field_officer_opens_a_case_assigned_to_them_but_not_the_queue(app):
     staff_sign_in(client, app, "alpha", "someone@example.com")
     assert client.get(f"/alpha/staff/work/case/{reference}").status_code == 200
     assert client.get(f"/alpha/staff/work/{service_key}/").status_code == 403
+
+
+def test_the_bookings_api_lists_peoples_bookings_only_for_services_the_token_may_work(app):
+    from datetime import UTC, datetime, time, timedelta
+
+    from frontcounter.bookings import SlotSpec, book, create_slots
+
+    force, reference = _setup(app, "sample", "caseworker")
+    start = datetime.combine((datetime.now(UTC) + timedelta(days=5)).date(), time(10), tzinfo=UTC)
+    with app.app_context(), tenant_context(force):
+        (slot,) = create_slots("sample", [SlotSpec("visit", start, start + timedelta(hours=1), 2)], actor="test")
+        book(slot, engine.find_case(reference), actor="test")
+        secrets = {role: issue_token(role, [role], created_by="admin@example.com")[1]
+                   for role in ("caseworker", "field_officer")}
+        db.session.commit()
+    api = app.test_client()
+    listed = {role: api.get("/api/v1/bookings", headers={"Authorization": f"Bearer {secret}"}).get_json()
+              for role, secret in secrets.items()}
+    assert [b["case"] for b in listed["caseworker"]] == [reference]
+    assert listed["field_officer"] == []
