@@ -10,10 +10,10 @@ returned to prosecution.
 - A no-show, a course not completed, a missed deadline or the driver declining withdraws the offer
   (the driver gets an automatic email); a caseworker then returns the case to the ticket office for
   prosecution ("returned_to_prosecution", terminal).
-- Deadlines: "deadline_missed" is meant to fire at the end of the offer's book-by date (in "offered")
-  and complete-by date (in "booked"). The core's Timer counts from entering a state and cannot say
-  "on the offer's date"; until it can (proposed: Timer(state, at=lambda case: datetime)), supervisors
-  fire it by hand.
+- Deadlines: "deadline_missed" fires after the offer's book-by date (in "offered") and complete-by date
+  (in "booked"), from the plugin's hourly deadlines task (jobs.py), which reads the offer's dates; a
+  supervisor may also fire it by hand. (A core Timer could now end on such a date: its `after` may be a
+  function of the case returning a datetime.)
 """
 
 from __future__ import annotations
