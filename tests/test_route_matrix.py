@@ -166,6 +166,7 @@ PLAIN_PARAMS: dict[str, str] = {
     "service_key": "sample",
     "page": "personal",
     "token": "not-a-token",
+    "name": "withdraw",  # an applicant action (a transition name)
 }
 
 

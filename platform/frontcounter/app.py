@@ -120,9 +120,8 @@ def _register_models() -> None:
 def _register_web(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from frontcounter.accounts import admin_views, platform_views, public_views, staff_views
+    from frontcounter.accounts import admin_views, audit_views, platform_views, public_views, staff_views
     from frontcounter.api import token_views
-    from frontcounter.audit import views as audit_views
     from frontcounter.bookings import views as booking_views
     from frontcounter.cases import public_views as cases_public
     from frontcounter.cases import staff_views as cases_staff
@@ -157,11 +156,11 @@ def _register_web(app: Flask) -> None:
 
 
 def _register_api(app: Flask, registry: Any) -> None:
-    from frontcounter.api import cases, docs, forces
+    from frontcounter.api import backoffice, docs, forces
 
     api.init_app(app)
     api.register_blueprint(forces.blp)
-    api.register_blueprint(cases.blp)
+    api.register_blueprint(backoffice.blp)
     registry.hook.register_api(api=api)
     app.register_blueprint(docs.bp)
 

@@ -39,6 +39,12 @@ def uk_date(moment: datetime) -> date:
     return moment.astimezone(UK).date()
 
 
+def uk_time(moment: datetime) -> str:
+    """A stored moment (naive is UTC) as UK local time, "27/03/2025 14:05:09", for logs staff read."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UK).strftime("%d/%m/%Y %H:%M:%S")
+
+
 def uk_end_of_day(day: date) -> datetime:
     """The last moment of `day` in the UK (23:59:59.999999 London time), aware, for deadlines."""
     return datetime.combine(day, datetime.max.time(), tzinfo=UK)

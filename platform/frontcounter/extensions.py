@@ -14,6 +14,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+# The largest OFFSET a list asks for: far beyond any real list, and within the 64-bit integers databases
+# take, so a wild ?page= is an empty page, not a 500.
+MAX_OFFSET = 2**62
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

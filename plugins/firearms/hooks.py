@@ -8,10 +8,16 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from frontcounter.plugins import Service, hookimpl
-from frontcounter_firearms import drafts, models  # noqa: F401 - registers the plugin's tables
+from frontcounter_firearms import drafts, models, public_case_views, public_referee_views  # noqa: F401 - registers the plugin's tables  # noqa: F401 - their routes, on bp
+from frontcounter_firearms.personal_data import (  # noqa: F401 - hookimpls
+    firearms_erase_person,
+    firearms_person_data,
+    firearms_retention_policies,
+)
 from frontcounter_firearms.public_hooks import firearms_public_case_transitioned  # noqa: F401 - a hookimpl
 from frontcounter_firearms.public_visits import VISIT_RULES
 from frontcounter_firearms.settings import FirearmsSettings
+from frontcounter_firearms.staff_case import firearms_case_page_context  # noqa: F401 - a hookimpl
 from frontcounter_firearms.views_public import bp as public_blueprint
 from frontcounter_firearms.views_staff import staff as staff_blueprint
 from frontcounter_firearms.workflow import WORKFLOW
@@ -28,6 +34,7 @@ def register_services() -> list[Service]:
             summary=_l("Apply for, renew or vary a firearm or shotgun certificate."),
             settings_schema=FirearmsSettings,
             workflow=WORKFLOW,
+            staff_roles=("caseworker", "supervisor"),  # field officers work their visits on the firearms pages
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="firearms.start",

@@ -1,20 +1,17 @@
 """What the firearms case page shows staff: the application's answers, referees, checks, visit and decision.
 
-case_facts() is a template global (firearms_case_facts), so the case details partial renders the same
-wherever the case page is drawn; page_context() gives the rest of the core case page's context.
+case_facts() reaches the core's staff case page through the case_page_context hook (as `firearms`), and
+the visit page through its view.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from frontcounter.accounts.queries import staff_choices
-from frontcounter.cases import engine
 from frontcounter.extensions import db
-from frontcounter.plugins.manager import registry
+from frontcounter.plugins import hookimpl
 from frontcounter_firearms.checks import latest_checks
 from frontcounter_firearms.decisions import address_lines, certificates_of, holder_name
 from frontcounter_firearms.guards import application_of
@@ -113,20 +110,7 @@ def case_facts(case: Case) -> dict[str, Any]:
     }
 
 
-def page_context(case: Case) -> dict[str, Any]:
-    """The core case page's context (actions this member of staff may take, staff to assign to)."""
-    workflow = engine.workflow_for(case.service_key)
-    actions = [
-        {"transition": t, "refusal": engine.refusal(case, t)}
-        for t in workflow.transitions_from(case.state)
-        if engine.may_fire(case, t)
-    ]
-    return {
-        "case": case,
-        "workflow": workflow,
-        "actions": actions,
-        "service": registry().services[case.service_key],
-        "staff": staff_choices(),
-        "state": workflow.state(case.state),
-        "now": datetime.now(UTC),
-    }
+@hookimpl(specname="case_page_context")
+def firearms_case_page_context(case: Case) -> dict[str, Any]:
+    """The firearms details for the core's staff case page (firearms/staff/_case_details.html reads `firearms`)."""
+    return {"firearms": case_facts(case)}

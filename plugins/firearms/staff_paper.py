@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from frontcounter.audit import record as audit
 from frontcounter.cases import engine
 from frontcounter.cases.notify import notify_state
+from frontcounter.date_input import joined_date
 from frontcounter.tenancy.services import service_settings
 from frontcounter_firearms.decisions import mark_section_28b
 from frontcounter_firearms.rules import fee_for
@@ -41,15 +42,6 @@ class PaperForm:
     answers: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     received_on: date | None = None
-
-
-def joined_date(form: Mapping[str, str], prefix: str) -> str | None:
-    """Join a GOV.UK date input's day, month and year into 'YYYY-MM-DD' (None when all are blank)."""
-    parts = [(form.get(f"{prefix}-{part}") or "").strip() for part in ("year", "month", "day")]
-    if not any(parts):
-        return None
-    year, month, day = parts
-    return f"{year:0>4}-{month:0>2}-{day:0>2}"
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:

@@ -392,9 +392,6 @@ def save() -> Response | str:
     return render_template("firearms/public/save.html", email=email, error=error)
 
 
-from frontcounter_firearms import public_case_views, public_referee_views  # noqa: E402,F401 - routes on bp
-
-
 @bp.app_template_filter("firearms_choice")
 def firearms_choice(value: object) -> str:
     """Template filter: a stored firearms choice (e.g. 'section1_shotgun') in the page's language."""

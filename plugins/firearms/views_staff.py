@@ -13,7 +13,10 @@ from frontcounter.accounts.auth import current_account, current_staff_member, st
 from frontcounter.bookings import BookingRefused
 from frontcounter.bookings.times import parse_time, uk_to_utc
 from frontcounter.cases import engine
+from frontcounter.cases.access import may_open_case
 from frontcounter.cases.models import Case
+from frontcounter.cases.staff_page import staff_case_context
+from frontcounter.date_input import joined_date
 from frontcounter.documents.uploads import UploadRejected
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import defer
@@ -21,7 +24,7 @@ from frontcounter.plugins.manager import registry
 from frontcounter_firearms import staff_case, visit_times, visits
 from frontcounter_firearms.decisions import uk_today
 from frontcounter_firearms.referee_form import replacement_page
-from frontcounter_firearms.staff_paper import joined_date, open_paper_application, read_paper_form
+from frontcounter_firearms.staff_paper import open_paper_application, read_paper_form
 from frontcounter_firearms.staff_queues import queue_counts
 from werkzeug.wrappers import Response
 
@@ -32,7 +35,6 @@ FIELD = ("field_officer",)
 ALLOCATE = ("caseworker", "supervisor", "field_officer")
 
 staff = Blueprint("firearms_staff", __name__, template_folder="templates")
-staff.add_app_template_global(staff_case.case_facts, "firearms_case_facts")
 
 
 def _actor() -> str:
@@ -80,7 +82,9 @@ def send_visit_links() -> Response:
 def case(reference: str) -> str:
     """The case with the application's answers, referees, checks, visit, decision; and the core's actions."""
     found = _case_or_404(reference)
-    return render_template("firearms/staff/case.html", **staff_case.page_context(found))
+    if not may_open_case(found):  # the service's staff_roles, or a case assigned to this officer
+        abort(403)
+    return render_template("firearms/staff/case.html", **staff_case_context(found))
 
 
 @staff.post("/cases/<reference>/checks")
@@ -273,6 +277,7 @@ def visit(reference: str) -> Response | str:
     return render_template(
         "firearms/staff/visit.html",
         case=found,
+        firearms_case_facts=staff_case.case_facts,
         visit=this_visit,
         record=record,
         errors=errors,

@@ -11,7 +11,7 @@ from urllib.parse import quote_plus
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from frontcounter.accounts.models import Account, StaffMember
+from frontcounter.accounts.queries import staff_choices
 from frontcounter.audit import record as audit
 from frontcounter.bookings import Booking, BookingState, Slot, SlotSpec, book, create_slots
 from frontcounter.bookings.times import UK
@@ -131,12 +131,7 @@ def visits_on(day: date, me: int | None) -> list[Visit]:
 
 def field_officers() -> list[tuple[int, str]]:
     """The force's field officers (and force admins, who hold every role), by name."""
-    rows = db.session.execute(
-        db.select(StaffMember, Account.full_name)
-        .join(Account, Account.id == StaffMember.account_id)
-        .order_by(Account.full_name)
-    ).all()
-    return [(member.id, name) for member, name in rows if member.has_role("field_officer")]
+    return staff_choices("field_officer")
 
 
 def arrange_visit(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from frontcounter.cases import State, Timer, Transition, Workflow
+from frontcounter.cases import ApplicantPage, State, Timer, Transition, Workflow
 from frontcounter_firearms.guards import (
     CHECKS_COMPLETE,
     FEE_SETTLED,
@@ -75,6 +75,7 @@ STATES = [
         _l("Your application is missing something we need. Our email tells you what."),
         next_steps=_l("Send us what is missing, then send your application again."),
         notify=True,
+        email_note=_l("What we need from you:"),
     ),
     State(
         "awaiting_referees_gp",
@@ -169,10 +170,28 @@ TRANSITIONS = [
     Transition("pay", ("awaiting_payment",), "submitted", _l("Record payment"), guards=(FEE_SETTLED,)),
     Transition("lapse", ("awaiting_payment",), "lapsed", _l("Close unpaid")),
     Transition(
-        "return_incomplete", ("submitted",), "incomplete", _l("Return as incomplete"), roles=CASEWORK, needs_note=True
+        "return_incomplete",
+        ("submitted",),
+        "incomplete",
+        _l("Return as incomplete"),
+        roles=CASEWORK,
+        needs_note=True,
+        note_label=_l("What the applicant must send us (emailed to them)"),
     ),
     Transition(
-        "resubmit", ("incomplete",), "submitted", _l("Send the application again"), roles=CASEWORK, by_applicant=True
+        "resubmit",
+        ("incomplete",),
+        "submitted",
+        _l("Send the application again"),
+        roles=CASEWORK,
+        by_applicant=True,
+        applicant_page=ApplicantPage(
+            prompt=_l("Tell us what you are sending and upload it if it is a document. Your application then goes "
+                      "back to the firearms licensing team."),
+            note=True,
+            upload="more_information",
+            done=_l("Thank you. We have your reply and your application is back with the firearms licensing team."),
+        ),
     ),
     Transition(
         "accept",
@@ -196,6 +215,7 @@ TRANSITIONS = [
         _l("Change referees"),
         roles=CASEWORK,
         by_applicant=True,
+        applicant_page=None,  # the applicant names the new referees on the firearms pages
     ),
     Transition(
         "start_checks",
@@ -262,13 +282,26 @@ TRANSITIONS = [
     Transition(
         "appeal_dismissed", ("appealed",), "closed", _l("Record the appeal as dismissed"), roles=DECIDE, needs_note=True
     ),
-    Transition("withdraw", OPEN, "withdrawn", _l("Withdraw"), roles=CASEWORK, by_applicant=True),
+    Transition(
+        "withdraw",
+        OPEN,
+        "withdrawn",
+        _l("Withdraw"),
+        roles=CASEWORK,
+        by_applicant=True,
+        applicant_page=ApplicantPage(
+            prompt=_l("Withdrawing stops your application and cannot be undone. You can apply again at any time."),
+            note=True,
+            done=_l("Your application has been withdrawn."),
+        ),
+    ),
 ]
 
 TIMERS = [
     Timer("awaiting_payment", timedelta(days=UNPAID_DAYS), transition="lapse"),
     Timer("incomplete", timedelta(days=INCOMPLETE_REMINDER_DAYS), remind="incomplete_reminder"),
-    Timer("awaiting_referees_gp", timedelta(days=REFEREE_DAYS), transition="flag_referees_overdue"),
+    # The force's referee_days setting, ending at the end of that UK day.
+    Timer("awaiting_referees_gp", "referee_days", transition="flag_referees_overdue"),
     # The applicant may appeal on every one of the 21 days after the refusal: close the day after.
     Timer("refused", timedelta(days=APPEAL_DAYS + 1), transition="close_appeal_window"),
 ]

@@ -9,6 +9,11 @@ from flask_babel import lazy_gettext as _l
 from frontcounter.plugins import Service, hookimpl
 from frontcounter_speed_awareness import jobs, models  # noqa: F401 - models: the plugin's tables
 from frontcounter_speed_awareness.offers import SERVICE_KEY, follow_case
+from frontcounter_speed_awareness.personal_data import (  # noqa: F401 - hookimpls
+    speed_awareness_erase_person,
+    speed_awareness_person_data,
+    speed_awareness_retention_policies,
+)
 from frontcounter_speed_awareness.public_booking import speed_awareness_public_case_transitioned  # noqa: F401 - a hookimpl
 from frontcounter_speed_awareness.sessions import booking_rules
 from frontcounter_speed_awareness.settings import SpeedAwarenessSettings
@@ -28,6 +33,7 @@ def register_services() -> list[Service]:
             summary=_l("Book and pay for a course you have been offered instead of a fixed penalty."),
             settings_schema=SpeedAwarenessSettings,
             workflow=WORKFLOW,
+            staff_roles=("caseworker", "supervisor"),  # trainers mark registers on the course pages
             booking_rules=booking_rules,
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
@@ -38,7 +44,7 @@ def register_services() -> list[Service]:
 
 @hookimpl
 def periodic_tasks() -> list[Any]:
-    """Withdraw offers past their deadlines; erase completion records after 3.5 years."""
+    """Withdraw offers past their deadlines (retention is declared in retention_policies)."""
     return jobs.periodic_tasks()
 
 

@@ -1,7 +1,7 @@
-"""Scheduled work (`frontcounter sweep`): withdraw offers whose deadlines passed, erase records past retention.
+"""Scheduled work (`frontcounter sweep`): withdraw offers whose deadlines passed.
 
-Both find rows across forces platform-wide, then work inside each force's scope. Both are safe to run
-again: a row already dealt with is not found twice.
+It finds rows across forces platform-wide, then works inside each force's scope, and is safe to run
+again: a row already dealt with is not found twice. Retention is the core's (personal_data.py's policy).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from frontcounter.audit import record as audit
-from frontcounter.bookings import Booking, active_booking
+from frontcounter.bookings import active_booking
 from frontcounter.cases.engine import TransitionRefused, fire
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
@@ -30,7 +30,6 @@ def periodic_tasks() -> list[PeriodicTask]:
     """The plugin's periodic tasks, for the periodic_tasks hook."""
     return [
         PeriodicTask("speed-awareness-deadlines", expire_missed_deadlines, timedelta(hours=1)),
-        PeriodicTask("speed-awareness-retention", erase_expired_records, timedelta(hours=24)),
     ]
 
 
@@ -87,32 +86,4 @@ def _apply_deadline(offer: Offer, today: date) -> bool:
         return False
     fire(case, "deadline_missed", actor=SYSTEM_ACTOR, as_system=True)
     follow_case(case, today)
-    return True
-
-
-def erase_expired_records(today: date | None = None) -> int:
-    """Erase completed offers whose retention ended (erase_after on or before today); return how many.
-
-    The offer row goes; its case keeps its reference and history for the force's statistics and
-    payment records, but loses the driver's name, email and data, as do its bookings.
-    """
-    today = today or uk_today()
-    where = (Offer.status == OfferStatus.COMPLETED.value) & (Offer.erase_after <= today)
-    return _each_force(where, "sweeper: completion records past retention in every force", _erase)
-
-
-def _erase(offer: Offer) -> bool:
-    if offer.case_id is not None:
-        case = db.session.get(Case, offer.case_id)
-        if case is not None:
-            case.applicant_name, case.applicant_email, case.applicant_account_id = "", "", None
-            case.data = {"erased": True}
-        db.session.execute(db.update(Booking).where(Booking.case_id == offer.case_id).values(email=""))
-    audit(
-        f"{SERVICE_KEY}.offer_erased",
-        target=f"offer:{offer.reference}",
-        actor="system: retention",
-        after={"completed_on": offer.completed_on.isoformat() if offer.completed_on else None},
-    )
-    db.session.delete(offer)
     return True

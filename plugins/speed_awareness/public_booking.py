@@ -19,6 +19,7 @@ from frontcounter.bookings import (
     BookingRefused,
     BookingState,
     Slot,
+    active_booking,
     book,
     cancel,
     confirm,
@@ -100,9 +101,14 @@ def confirm_paid_place(case: Case, actor: str = SYSTEM_ACTOR) -> Booking | None:
 
 @hookimpl(specname="case_transitioned")
 def speed_awareness_public_case_transitioned(case: Any, transition: str, from_state: str | None) -> None:
-    """Once the course fee is paid, confirm the place held while the driver paid (even if they never come back)."""
+    """Once the course fee is paid, confirm the place held while the driver paid; cancel the place when asked."""
     if case.service_key == SERVICE_KEY and transition == "pay":
         confirm_paid_place(case)
+    elif case.service_key == SERVICE_KEY and transition == "cancel_place":
+        booking = active_booking(case)
+        if booking is None:
+            raise BookingRefused(_("You do not have a place on a course to cancel."), "not_active")
+        cancel_place(case, booking)  # raises BookingRefused past the cut-off: the transition is rolled back
 
 
 def book_without_paying(case: Case, slot: Slot) -> Booking:

@@ -33,7 +33,6 @@ from frontcounter_speed_awareness.public_access import (
 )
 from frontcounter_speed_awareness.public_booking import (
     book_without_paying,
-    cancel_place,
     change_booking,
     confirm_paid_place,
     course_fee_pence,
@@ -331,33 +330,11 @@ def pay_fee(reference: str) -> Response:
     return redirect(pay_at)
 
 
-@bp.route("/booking/<reference>/cancel", methods=["GET", "POST"])
+@bp.get("/booking/<reference>/cancel")
 def cancel(reference: str) -> Any:
-    """Ask, then cancel the driver's place (up to the cut-off); they may book another session later."""
+    """Cancelling a place is the core's applicant action "cancel_place" (kept for links already sent)."""
     case = _case(reference)
-    found = offer_for_case(case)
-    booking = active_booking(case)
-    manage_at = url_for("speed_awareness.manage", reference=reference, token=tracking_token(case))
-    if found is None or case.state != "booked" or booking is None or booking.state != BookingState.CONFIRMED:
-        return redirect(manage_at)
-    error = None
-    if request.method == "POST":
-        try:
-            cancel_place(case, booking)
-        except BookingRefused as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
-            db.session.commit()
-            flash(_("Your place on the course is cancelled."), "success")
-            return redirect(manage_at)
-    page = render_template(
-        "speed_awareness/public/cancel.html",
-        case=case,
-        offer=found,
-        booking=active_booking(case),
-        error=error,
-        token=tracking_token(case),
-        course=course_label(found.course_type),
+    return redirect(
+        url_for("cases_public.applicant_action", reference=case.reference, name="cancel_place",
+                token=tracking_token(case))
     )
-    return page, 409 if error else 200

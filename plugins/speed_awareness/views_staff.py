@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from frontcounter.accounts.auth import current_account, has_role, staff_required
-from frontcounter.accounts.models import Account, StaffMember
+from frontcounter.accounts.queries import staff_choices
 from frontcounter.audit import record as audit
 from frontcounter.bookings import BookingRefused, Slot, create_slots
 from frontcounter.bookings.forms import read_date
@@ -236,12 +236,7 @@ def _save(row: Venue | Trainer, values: dict[str, Any], kind: str) -> None:
 
 
 def _field_officers() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        db.select(StaffMember.id, Account.full_name, StaffMember.roles)
-        .join(Account, Account.id == StaffMember.account_id)
-        .order_by(Account.full_name)
-    ).all()
-    return [(row.id, row.full_name) for row in rows if set(row.roles or ()) & {"field_officer", "supervisor"}]
+    return staff_choices("field_officer", "supervisor")
 
 
 # -- sessions --------------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ returned to prosecution.
 - A no-show, a course not completed, a missed deadline or the driver declining withdraws the offer
   (the driver gets an automatic email); a caseworker then returns the case to the ticket office for
   prosecution ("returned_to_prosecution", terminal).
-- Deadlines: "deadline_missed" is meant to fire at the end of the offer's book-by date (in "offered")
-  and complete-by date (in "booked"). The core's Timer counts from entering a state and cannot say
-  "on the offer's date"; until it can (proposed: Timer(state, at=lambda case: datetime)), supervisors
-  fire it by hand.
+- Deadlines: "deadline_missed" fires after the offer's book-by date (in "offered") and complete-by date
+  (in "booked"), from the plugin's hourly deadlines task (jobs.py), which reads the offer's dates; a
+  supervisor may also fire it by hand. (A core Timer could now end on such a date: its `after` may be a
+  function of the case returning a datetime.)
 """
 
 from __future__ import annotations
@@ -21,9 +21,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from frontcounter.cases import State, Transition, Workflow
+from frontcounter.cases import ApplicantPage, Guard, State, Transition, Workflow
 from frontcounter.payments.guards import PAID
 
+
+def _place_cancellable(case) -> str | None:  # type: ignore[no-untyped-def]
+    """None when the driver has a confirmed place they may still cancel online, else why not."""
+    from frontcounter.bookings import BookingState, active_booking, applicant_change_refusal
+    from frontcounter_speed_awareness.sessions import booking_rules
+
+    booking = active_booking(case)
+    if booking is None or booking.state != BookingState.CONFIRMED:
+        return _l("You do not have a place on a course to cancel.")
+    return applicant_change_refusal(booking, rules=booking_rules())
+
+
+PLACE_CANCELLABLE = Guard("place_cancellable", _place_cancellable)
 TRAINER_ROLES = ("field_officer", "supervisor")
 OFFICE_ROLES = ("caseworker", "supervisor")
 RETURN_WITHIN = timedelta(days=5)
@@ -84,7 +97,29 @@ WORKFLOW = Workflow(
     transitions=[
         Transition("pay", ("offered",), "booked", _l("Record payment"), guards=(PAID,)),
         Transition(
-            "reschedule", ("booked",), "booked", _l("Change course date"), roles=OFFICE_ROLES, by_applicant=True
+            "reschedule",
+            ("booked",),
+            "booked",
+            _l("Change course date"),
+            roles=OFFICE_ROLES,
+            by_applicant=True,
+            applicant_page=None,  # the driver chooses the new session on the booking pages
+        ),
+        Transition(
+            "cancel_place",
+            ("booked",),
+            "booked",
+            _l("Cancel your place"),
+            guards=(PLACE_CANCELLABLE,),
+            by_applicant=True,
+            applicant_page=ApplicantPage(
+                prompt=_l(
+                    "The fee you paid is kept for your next booking: you can choose another session later without "
+                    "paying again. You must still go on a course by the complete-by date in your letter, or the "
+                    "offer will be withdrawn and the offence dealt with in the usual way."
+                ),
+                done=_l("Your place on the course is cancelled."),
+            ),
         ),
         Transition("mark_attended", ("booked",), "attended", _l("Mark as attended"), roles=TRAINER_ROLES),
         Transition("no_show", ("booked",), "withdrawn", _l("Mark as not attended"), roles=TRAINER_ROLES),

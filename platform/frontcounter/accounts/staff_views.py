@@ -65,12 +65,14 @@ def sign_out_view() -> Response:
 @staff_required()
 def dashboard() -> str:
     """The staff dashboard: the force's services and what plugins offer staff."""
+    from frontcounter.cases.access import may_use_service
+
     tenant = current_tenant()
     links: list[dict[str, Any]] = [
         {"text": _("%(service)s: work queue", service=service.name),
          "href": url_for("cases_staff.queue", service_key=service.key)}
         for service in enabled_services()
-        if service.workflow is not None
+        if service.workflow is not None and may_use_service(service.key)
     ]
     from frontcounter.bookings.rules import takes_bookings
 

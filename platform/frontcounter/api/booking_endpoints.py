@@ -11,7 +11,9 @@ from frontcounter.api.booking_schemas import BookingQuerySchema, BookingSchema, 
 from frontcounter.api.cases import blp, requested_services, utc
 from frontcounter.api.paging import paged
 from frontcounter.api.problems import ApiErrorSchema
+from frontcounter.api.token_auth import current_api_client
 from frontcounter.bookings.models import Booking, Slot
+from frontcounter.cases.access import may_use_service
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy.services import enabled_service_keys
@@ -88,6 +90,8 @@ def list_slots(args: dict[str, Any], pagination_parameters: Any) -> list[dict[st
 def list_bookings(args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
     """List the force's bookings with their slots, by slot start (soonest first); paginated."""
     conditions = _slot_filters(args)
+    roles = current_api_client().roles  # bookings carry people's details: only services the token may work
+    conditions.append(Slot.service_key.in_([k for k in enabled_service_keys() if may_use_service(k, roles=roles)]))
     if "slot" in args:
         conditions.append(Booking.slot_id == args["slot"])
     if "state" in args:

@@ -14,6 +14,7 @@ from frontcounter.api.paging import paged
 from frontcounter.api.problems import ApiErrorSchema, ApiProblem
 from frontcounter.api.token_auth import TokenAuthBlueprint, current_api_client
 from frontcounter.cases import engine
+from frontcounter.cases.access import may_use_service
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
@@ -37,9 +38,13 @@ def utc(value: datetime | None) -> datetime | None:
 
 
 def case_services() -> set[str]:
-    """Keys of the force's switched-on services that have cases."""
+    """Keys of the force's switched-on services that have cases and whose staff_roles the token holds."""
     services = registry().services
-    return {key for key in enabled_service_keys() if services[key].workflow is not None}
+    roles = current_api_client().roles
+    return {
+        key for key in enabled_service_keys()
+        if services[key].workflow is not None and may_use_service(key, roles=roles)
+    }
 
 
 def _summary(case: Case, now: datetime) -> dict[str, Any]:
@@ -167,7 +172,3 @@ def fire_transition(body: dict[str, Any], reference: str) -> dict[str, Any]:
             409, "conflict", _("Someone else changed case %(reference)s. Fetch it and try again.", reference=reference)
         ) from None
     return _detail(case)
-
-
-# Payments and bookings add their endpoints to blp (imported last: they use the helpers above).
-from frontcounter.api import booking_endpoints, payment_endpoints  # noqa: E402, F401

@@ -8,10 +8,7 @@ from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Result, Select, func
 from sqlalchemy.orm import InstrumentedAttribute
 
-from frontcounter.extensions import db
-
-# Far beyond any real list, and within the 64-bit integers databases take: a wild ?page= is an empty page, not a 500.
-MAX_OFFSET = 2**62
+from frontcounter.extensions import MAX_OFFSET, db
 
 
 def paged(query: Select, key: InstrumentedAttribute[Any], params: PaginationParameters) -> Result[Any]:

@@ -12,7 +12,7 @@ from frontcounter.accounts.models import Role
 from frontcounter.api.token_forms import ApiTokenForm
 from frontcounter.api.tokens import ApiToken, issue_token, revoke_token
 from frontcounter.audit import record as audit
-from frontcounter.audit.views import uk_time
+from frontcounter.calendar import uk_time
 from frontcounter.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/<force>/staff/admin/api-tokens")

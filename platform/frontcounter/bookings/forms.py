@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 from frontcounter.bookings.recurrence import weekly
 from frontcounter.bookings.rules import BookingRules
 from frontcounter.bookings.slots import MAX_CAPACITY, SlotSpec
-from frontcounter.bookings.times import in_uk, now_utc, parse_time, uk_to_utc
+from frontcounter.bookings.times import now_utc, parse_time, uk_to_utc
+from frontcounter.date_input import read_date as read_date_input
 
 MAX_WEEKS = 52
 MAX_SERIES = 300
@@ -45,23 +46,8 @@ def whole_number(text: str, low: int, high: int) -> int | None:
 def read_date(
     form: Mapping[str, str], prefix: str, errors: dict[str, str], what: str, *, future_only: bool = True
 ) -> date | None:
-    """Read a GOV.UK date input named <prefix>-day/-month/-year; add an error for `what` when it is wrong."""
-    parts = [form.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        errors[f"{prefix}-day"] = _("Enter %(what)s", what=what)
-        return None
-    try:
-        day, month, year = (int(p) for p in parts)
-        if not 2000 <= year <= 2100:
-            raise ValueError(year)
-        found = date(year, month, day)
-    except ValueError:
-        errors[f"{prefix}-day"] = _("%(what)s must be a real date", what=what.capitalize())
-        return None
-    if future_only and found < in_uk(now_utc()).date():
-        errors[f"{prefix}-day"] = _("%(what)s must be today or in the future", what=what.capitalize())
-        return None
-    return found
+    """Read a slot's GOV.UK date input (years 2000 to 2100, by default today or later): the core's reader."""
+    return read_date_input(form, prefix, errors, what, future_only=future_only, years=(2000, 2100))
 
 
 @dataclass

@@ -88,6 +88,21 @@ def _check_may_change(booking: Booking, rules: BookingRules, now: datetime) -> N
         )
 
 
+def applicant_change_refusal(
+    booking: Booking, *, rules: BookingRules | None = None, now: datetime | None = None
+) -> str | None:
+    """Why the applicant may not change or cancel `booking` online now (past the cut-off, not active), or None."""
+    if not booking.is_active:
+        return _("This booking has already been cancelled.")
+    if booking.state != BookingState.CONFIRMED:
+        return None
+    try:
+        _check_may_change(booking, rules or rules_for(booking.slot.service_key), now or now_utc())
+    except BookingRefused as refused:
+        return refused.message
+    return None
+
+
 def active_bookings(case: Case) -> list[Booking]:
     """The case's held and confirmed bookings, soonest first."""
     return list(

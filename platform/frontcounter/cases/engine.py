@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from frontcounter.audit import record as audit
 from frontcounter.cases.models import Case, CaseEvent, CaseTimer, ReferenceCounter
+from frontcounter.cases.periods import due_at
 from frontcounter.cases.workflow import State, Transition, Workflow
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
@@ -168,7 +169,7 @@ def fire(
         after={"state": target.name, "transition": transition.name, "note": note},
         actor=actor,
     )
-    _enter(case, workflow, target)
+    _enter(case, workflow, target, note if public_note else "")
     # Only the plugin that provides the case's service hears of it.
     registry().hook_for_service(case.service_key, "case_transitioned")(
         case=case, transition=transition.name, from_state=before
@@ -193,15 +194,17 @@ def _record(
     )
 
 
-def _enter(case: Case, workflow: Workflow, state: State) -> None:
+def _enter(case: Case, workflow: Workflow, state: State, note: str = "") -> None:
     now = _now()
-    case.deadline_at = now + state.deadline if state.deadline else None
+    case.deadline_at = due_at(state.deadline, case, now)
     for timer in workflow.timers_for(state.name):
-        db.session.add(CaseTimer(case_id=case.id, key=timer.key, state=state.name, due_at=now + timer.after))
+        due = due_at(timer.after, case, now)
+        if due is not None:  # a period function may say "no timer for this case"
+            db.session.add(CaseTimer(case_id=case.id, key=timer.key, state=state.name, due_at=due))
     if state.notify:
         from frontcounter.cases.notify import notify_state
 
-        notify_state(case, state)
+        notify_state(case, state, note=note if state.email_note else "")
 
 
 def _cancel_timers(case: Case) -> None:

@@ -20,6 +20,7 @@ class Case(TenantOwned, db.Model):
     __table_args__ = (
         Index("ix_case_queue", "tenant_id", "service_key", "state", "deadline_at"),
         Index("ix_case_assignee", "tenant_id", "assignee_id", "state"),
+        Index("ix_case_applicant_email", "tenant_id", "applicant_email"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -22,13 +22,14 @@ def _template(service_key: str, state: str) -> str:
         return "email/case/state_changed"
 
 
-def notify_state(case: Case, state: State) -> None:
-    """Queue the email for `state` (a plugin may supply email/case/<service>/<state>.txt/.html)."""
+def notify_state(case: Case, state: State, note: str = "") -> None:
+    """Queue the email for `state` (a plugin may supply email/case/<service>/<state>.txt/.html), with staff's `note`."""
     service = registry().services[case.service_key]
     subject = _("%(service)s: %(status)s (%(reference)s)", service=service.name, status=state.public_label,
                 reference=case.reference)
     send_email(case.applicant_email, subject, _template(case.service_key, state.name), case=case, state=state,
-               service=service, link=tracking_url(case))
+               service=service, link=tracking_url(case), note=note,
+               note_heading=state.email_note)
 
 
 def notify_reminder(case: Case, reminder: str) -> None:

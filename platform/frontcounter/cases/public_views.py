@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, session
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from frontcounter.accounts.auth import current_account, login_required
 from frontcounter.cases import engine
-from frontcounter.cases.models import Case, CaseEvent
+from frontcounter.cases.applicant_actions import ActionInvalid, applicant_actions, offered_action, take_action
+from frontcounter.cases.models import Case
+from frontcounter.cases.queries import cases_of_account, public_events
 from frontcounter.cases.tracking import case_id_from_token
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
+from frontcounter.refusals import Refused
 
 bp = Blueprint("cases_public", __name__, url_prefix="/<force>")
 
@@ -35,11 +40,50 @@ def track(reference: str) -> str:
     """The tracking page: where the case is, what happened, and what comes next."""
     case = visible_case(reference, request.args.get("token"))
     workflow = engine.workflow_for(case.service_key)
-    events = db.session.scalars(
-        db.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
-    ).all()
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
-                           events=events, service=registry().services[case.service_key])
+                           events=public_events(case), service=registry().services[case.service_key])
+
+
+@bp.app_template_global("applicant_actions")
+def applicant_actions_global(case: Case) -> list:
+    """The actions the applicant may take now, for the tracking page's list (cases/_applicant_actions.html)."""
+    return applicant_actions(case)
+
+
+@bp.route("/track/<reference>/do/<name>", methods=["GET", "POST"])
+def applicant_action(reference: str, name: str) -> Response | str | tuple[str, int]:
+    """Confirm an action the applicant may take on their case (withdraw, answer, cancel), with a note and file."""
+    case = visible_case(reference, request.args.get("token"))
+    token = request.args.get("token")
+    transition = offered_action(case, name)
+    back = url_for("cases_public.track", reference=reference, token=token)
+    if transition is None:
+        flash(_("You cannot do that on this case now."), "error")
+        return redirect(back)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        account = current_account()
+        try:
+            take_action(case, transition, actor=account.email if account else case.applicant_email,
+                        note=request.form.get("note", ""), upload=request.files.get("upload"))
+            db.session.commit()
+        except ActionInvalid as invalid:
+            db.session.rollback()
+            errors = invalid.errors
+        except Refused as refused:
+            db.session.rollback()
+            errors = {"confirm": refused.message}
+        else:
+            state = engine.workflow_for(case.service_key).state(case.state)
+            flash(transition.applicant_page.done or _("Done. Your case is now: %(state)s.", state=state.public_label),
+                  "success")
+            return redirect(back)
+    page = render_template(
+        [f"{case.service_key}/public/applicant_action.html", "cases/applicant_action.html"],
+        case=case, transition=transition, errors=errors, back=back, token=token, note=request.form.get("note", ""),
+        service=registry().services[case.service_key],
+    )
+    return (page, 400) if errors else page
 
 
 @bp.get("/your-cases")
@@ -47,7 +91,4 @@ def track(reference: str) -> str:
 def mine() -> str:
     """Every case the signed-in person has with this force."""
     account = current_account()
-    cases = db.session.scalars(
-        db.select(Case).where(Case.applicant_account_id == account.id).order_by(Case.id.desc()).limit(200)
-    ).all()
-    return render_template("cases/mine.html", cases=cases, services=registry().services)
+    return render_template("cases/mine.html", cases=cases_of_account(account.id), services=registry().services)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Select, nulls_last
 
-from frontcounter.cases.models import Case
+from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.extensions import db
 
 
@@ -50,3 +50,17 @@ def state_counts(service_key: str) -> dict[str, int]:
         db.select(Case.state, func.count()).where(Case.service_key == service_key).group_by(Case.state)
     ).all()
     return {state: count for state, count in rows}
+
+
+def public_events(case: Case) -> list[CaseEvent]:
+    """The case's history entries the applicant may see, oldest first."""
+    return list(db.session.scalars(
+        db.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
+    ))
+
+
+def cases_of_account(account_id: int, limit: int = 200) -> list[Case]:
+    """The force's cases of one public account, newest first."""
+    return list(db.session.scalars(
+        db.select(Case).where(Case.applicant_account_id == account_id).order_by(Case.id.desc()).limit(limit)
+    ))

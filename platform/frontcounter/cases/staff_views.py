@@ -12,8 +12,10 @@ from frontcounter.accounts.auth import current_account, current_staff_member, ha
 from frontcounter.accounts.models import StaffMember
 from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
+from frontcounter.cases.access import may_open_case, may_use_service
 from frontcounter.cases.models import Case
 from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
+from frontcounter.cases.staff_page import staff_case_context, staff_case_templates
 from frontcounter.cases.workflow import Transition
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
@@ -28,16 +30,25 @@ def _staff_only() -> None:
     return None
 
 
-def _service_or_404(service_key: str):  # type: ignore[no-untyped-def]
+def _enabled_or_404(service_key: str):  # type: ignore[no-untyped-def]
     service = registry().services.get(service_key)
     if service is None or service.workflow is None or not is_enabled(service_key):
         abort(404)
     return service
 
 
+def _service_or_404(service_key: str):  # type: ignore[no-untyped-def]
+    service = _enabled_or_404(service_key)
+    if not may_use_service(service_key):
+        abort(403)
+    return service
+
+
 def _case_or_404(reference: str):  # type: ignore[no-untyped-def]
     case = engine.find_case(reference) or abort(404)
-    _service_or_404(case.service_key)
+    _enabled_or_404(case.service_key)
+    if not may_open_case(case):
+        abort(403)
     return case
 
 
@@ -78,23 +89,9 @@ def workflow(service_key: str) -> str:
 def case(reference: str) -> str:
     """One case: details, history, deadline, and the actions this member of staff may take."""
     found = _case_or_404(reference)
-    workflow = engine.workflow_for(found.service_key)
-    actions = [
-        {"transition": t, "refusal": engine.refusal(found, t)}
-        for t in workflow.transitions_from(found.state)
-        if engine.may_fire(found, t)
-    ]
-    # A plugin may give its own case page, <service>/staff/case.html, extending cases/case.html.
-    return render_template(
-        [f"{found.service_key}/staff/case.html", "cases/case.html"],
-        case=found,
-        workflow=workflow,
-        actions=actions,
-        service=registry().services[found.service_key],
-        staff=staff_choices(),
-        state=workflow.state(found.state),
-        now=datetime.now(UTC),
-    )
+    # A plugin may give its own page, <service>/staff/case.html extending cases/case.html, and add variables
+    # through its case_page_context hook.
+    return render_template(staff_case_templates(found), **staff_case_context(found))
 
 
 def _transition_or_none(case: Case, name: str) -> Transition | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from frontcounter.cases.periods import Period, check_period, describe
 
 if TYPE_CHECKING:
     from frontcounter.cases.models import Case
@@ -24,20 +25,46 @@ class Guard:
 
 @dataclass(frozen=True)
 class State:
-    """One state: what the public sees, whether it ends the case, and any deadline for staff."""
+    """One state: what the public sees, whether it ends the case, and any deadline for staff (a Period).
+
+    `notify` emails the applicant on entry; a non-empty `email_note` (a heading such as "What we need from
+    you:") puts the note staff wrote when moving the case here into that email under that heading, so
+    the note is written for the applicant.
+    """
 
     name: str
     public_label: str
     public_description: str = ""
     next_steps: str = ""
     terminal: bool = False
-    deadline: timedelta | None = None
+    deadline: Period | None = None
     notify: bool = False
+    email_note: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicantPage:
+    """How the core's applicant action page offers a transition: what it explains, what it asks, what it says after.
+
+    `prompt` explains what the action does; `note` asks for a message (required when the transition
+    `needs_note`); `upload` is the document kind of an optional file (checked by content), empty for none;
+    `done` is shown once it is done (default: the case's new state).
+    """
+
+    prompt: str = ""
+    note: bool = False
+    upload: str = ""
+    done: str = ""
 
 
 @dataclass(frozen=True)
 class Transition:
-    """A move between states, the staff roles that may fire it (none: the system or the applicant)."""
+    """A move between states, the staff roles that may fire it (none: the system or the applicant).
+
+    A transition `by_applicant` is offered on the core's applicant action page (linked from the tracking
+    page) as `applicant_page` describes, or not at all when `applicant_page` is None (the plugin fires it
+    from its own page). `note_label` replaces "Reason for: <label>" above the note on the staff case page.
+    """
 
     name: str
     source: tuple[str, ...]
@@ -48,14 +75,16 @@ class Transition:
     by_applicant: bool = False
     needs_note: bool = False
     confirm: bool = False  # staff are asked "Are you sure?" first (a decision that cannot be undone)
+    applicant_page: ApplicantPage | None = ApplicantPage()
+    note_label: str = ""
 
 
 @dataclass(frozen=True)
 class Timer:
-    """After `after` in `state`, fire `transition` (or send the `remind` notification)."""
+    """After `after` (a Period) in `state`, fire `transition` (or send the `remind` notification)."""
 
     state: str
-    after: timedelta
+    after: Period
     transition: str | None = None
     remind: str | None = None
     name: str = ""
@@ -82,7 +111,10 @@ class Workflow:
             unknown = [s for s in (*t.source, t.target) if s not in names]
             if unknown:
                 raise ValueError(f"Transition {t.name!r} names unknown states {unknown}")
+        for state in self.states:
+            check_period(state.deadline, f"State {state.name!r} deadline")
         for timer in self.timers:
+            check_period(timer.after, f"Timer {timer.key!r}")
             if timer.state not in names:
                 raise ValueError(f"Timer names unknown state {timer.state!r}")
             if timer.transition and timer.transition not in {t.name for t in self.transitions}:
@@ -125,15 +157,9 @@ class Workflow:
         for timer in self.timers:
             if timer.transition:
                 target = self.transition(timer.transition).target
-                lines.append(f"    {timer.state} --> {target}: after {_human(timer.after)}")
+                lines.append(f"    {timer.state} --> {target}: after {describe(timer.after)}")
         for s in self.states:
             if s.terminal:
                 lines.append(f"    {s.name} --> [*]")
         return "\n".join(lines)
 
-
-def _human(delta: timedelta) -> str:
-    if delta.days and not delta.seconds:
-        return f"{delta.days} days"
-    hours = delta.total_seconds() / 3600
-    return f"{hours:g} hours"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from werkzeug.exceptions import NotFound
 
 from frontcounter.accounts.auth import current_account, current_staff_member
+from frontcounter.cases.access import may_open_case
 from frontcounter.cases.models import Case
 from frontcounter.cases.public_views import visible_case
 from frontcounter.documents.models import Document
@@ -28,7 +29,10 @@ def applicant_may_see(case: Case) -> bool:
 def may_view(document: Document) -> bool:
     """True when the visitor may download `document` (the query is already scoped to the force)."""
     if is_force_staff():
-        return True
+        if document.case_id is None:
+            return True
+        case = db.session.scalar(db.select(Case).filter_by(id=document.case_id))
+        return case is not None and may_open_case(case)
     if not document.public:
         return False
     if document.case_id is None:

@@ -24,6 +24,7 @@ KIND_LABELS = {
     "evidence": _l("Evidence"),
     "certificate": _l("Certificate"),
     "letter": _l("Letter"),
+    "more_information": _l("More information"),  # what an applicant sends when asked (applicant actions)
 }
 
 

@@ -29,6 +29,7 @@ def core_tasks() -> list[PeriodicTask]:
     from frontcounter.jobs.outbox import relay
     from frontcounter.notifications.status import refresh_notify_statuses
     from frontcounter.payments.reconcile import reconcile
+    from frontcounter.personal_data import retention_sweep
 
     return [
         PeriodicTask("outbox-relay", relay, timedelta(seconds=30)),
@@ -36,6 +37,7 @@ def core_tasks() -> list[PeriodicTask]:
         PeriodicTask("booking-holds", expire_holds, timedelta(seconds=60)),
         PeriodicTask("email-status", refresh_notify_statuses, timedelta(minutes=5)),
         PeriodicTask("payments-reconcile", reconcile, timedelta(days=1)),
+        PeriodicTask("retention", retention_sweep, timedelta(days=1)),
     ]
 
 

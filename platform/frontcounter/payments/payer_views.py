@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from frontcounter.extensions import db
+from frontcounter.payments.blueprint import bp
 from frontcounter.payments.models import Payment, PaymentState, SandboxPayment
 from frontcounter.payments.providers import ProviderError, provider_for
 from frontcounter.payments.providers.sandbox import OUTCOMES, SandboxProvider
 from frontcounter.payments.providers.stripe import StripeProvider
 from frontcounter.payments.service import find_payment, sync
-from frontcounter.payments.views import bp
 from frontcounter.web.urls import external_url
 
 log = logging.getLogger(__name__)

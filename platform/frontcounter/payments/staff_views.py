@@ -14,12 +14,12 @@ from frontcounter.accounts.auth import current_account, has_role, staff_required
 from frontcounter.accounts.models import Role
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter.payments.blueprint import bp
 from frontcounter.payments.forms import parse_pounds
 from frontcounter.payments.labels import state_label, state_tag
 from frontcounter.payments.models import Payment, PaymentState, PlatformCharge, RefundState
 from frontcounter.payments.providers import ProviderError
 from frontcounter.payments.service import PaymentRefused, find_payment, payments_for, refund, resolve_discrepancy, sync
-from frontcounter.payments.views import bp
 from frontcounter.web.templating import pence
 
 PER_PAGE = 25

@@ -1,10 +1,9 @@
-"""Web pages for payments (public and staff)."""
+"""Web pages for payments (public and staff): the blueprint with every page module's routes on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+# The pages live in modules named for who uses them; importing them adds their routes to bp.
+from frontcounter.payments import payer_views, staff_views, webhook_views  # noqa: F401
+from frontcounter.payments.blueprint import bp
 
-bp = Blueprint("payments", __name__)
-
-# The pages live in modules named for who uses them; each adds its routes to bp.
-from frontcounter.payments import payer_views, staff_views, webhook_views  # noqa: E402, F401
+__all__ = ["bp"]

@@ -7,8 +7,8 @@ import logging
 from flask import abort, request
 
 from frontcounter.extensions import csrf, db
+from frontcounter.payments.blueprint import bp
 from frontcounter.payments.providers import InvalidWebhook, ProviderError, webhook_provider
-from frontcounter.payments.views import bp
 from frontcounter.payments.webhooks import handle_event
 
 log = logging.getLogger(__name__)

@@ -63,6 +63,11 @@ def case_transitioned(case: Any, transition: str, from_state: str | None) -> Non
 
 
 @hookspec
+def case_page_context(case: Any) -> dict[str, Any]:
+    """Return extra variables for the staff case page of this plugin's own service (names the core does not use)."""
+
+
+@hookspec
 def periodic_tasks() -> list[Any]:
     """Return PeriodicTask objects that `frontcounter sweep` runs on their interval."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint
 from marshmallow import Schema, ValidationError
 
-from frontcounter.cases.workflow import Workflow
+if TYPE_CHECKING:
+    from frontcounter.cases.workflow import Workflow  # the core's cases use plugins, not the other way round
 
 
 @dataclass
@@ -18,7 +19,9 @@ class Service:
     `key` is the stable identifier and URL segment (/<force>/<key>/); `code` is the two-letter
     part of case references; `settings_schema` validates the force's settings and gives the
     statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/;
-    `workflow` is the case type's state machine, which the core runs.
+    `workflow` is the case type's state machine, which the core runs. `staff_roles` are the staff roles
+    that may use the core's queue and case pages (and the case API) for it: others are refused, and a
+    service that names none is for force admins only.
     """
 
     key: str
@@ -31,6 +34,7 @@ class Service:
     start_endpoint: str | None = None
     allows_guest: bool = False
     workflow: Workflow | None = None
+    staff_roles: tuple[str, ...] = ("caseworker", "supervisor")
     booking_rules: Any = None
     plugin_name: str = ""
     version: str = ""

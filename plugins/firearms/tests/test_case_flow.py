@@ -174,7 +174,7 @@ def test_referees_not_replying_in_seven_days_flag_the_case_and_tell_the_applican
     start = datetime.now(UTC)
 
     assert fire_due_timers(now=start + timedelta(days=6, hours=23)) == 0
-    fire_due_timers(now=start + timedelta(days=7, minutes=1))
+    fire_due_timers(now=start + timedelta(days=8))  # the 7th day ends at midnight in the UK
     with tenant_context(alpha):
         assert db.session.get(Case, silent_id).state == "referees_overdue"
         assert db.session.get(Case, gp_id).state == "awaiting_referees_gp"  # every referee replied: not flagged
@@ -184,6 +184,20 @@ def test_referees_not_replying_in_seven_days_flag_the_case_and_tell_the_applican
         silent = db.session.get(Case, silent_id)
         fire(silent, "change_referees", as_applicant=True)
         assert silent.state == "awaiting_referees_gp"
+
+
+def test_the_referee_timer_follows_the_forces_referee_days_to_the_end_of_the_uk_day(alpha):
+    from frontcounter.calendar import uk_end_of_day, uk_today
+    from frontcounter.cases.models import CaseTimer
+    from frontcounter.tenancy.models import TenantService
+
+    db.session.scalar(db.select(TenantService).filter_by(service_key="firearms")).settings = {"referee_days": 10}
+    db.session.flush()
+    case = open_application()
+    to_referees_stage(case)
+    timer = db.session.scalar(db.select(CaseTimer).filter_by(case_id=case.id, state="awaiting_referees_gp"))
+    due = timer.due_at if timer.due_at.tzinfo else timer.due_at.replace(tzinfo=UTC)
+    assert due == uk_end_of_day(uk_today() + timedelta(days=10))
 
 
 def test_the_appeal_window_closes_the_day_after_its_21st_day_and_a_late_appeal_can_still_be_recorded(alpha):

@@ -132,7 +132,7 @@ def test_only_a_supervisor_decides_and_caseworkers_cannot():
 TIMERS = {
     "awaiting_payment": (timedelta(days=28), "lapse", None),
     "incomplete": (timedelta(days=14), None, "incomplete_reminder"),
-    "awaiting_referees_gp": (timedelta(days=7), "flag_referees_overdue", None),
+    "awaiting_referees_gp": ("referee_days", "flag_referees_overdue", None),  # the force's setting
     "refused": (timedelta(days=22), "close_appeal_window", None),
 }
 
@@ -141,5 +141,6 @@ def test_timers_are_declared_as_the_table_says():
     assert {t.state: (t.after, t.transition, t.remind) for t in WORKFLOW.timers} == TIMERS
 
 
-def test_the_referee_timer_matches_the_statutory_default_setting():
-    assert timedelta(days=FirearmsSettings().load({})["referee_days"]) == TIMERS["awaiting_referees_gp"][0]
+def test_the_referee_timer_reads_a_setting_whose_default_is_the_statutory_seven_days():
+    assert FirearmsSettings().load({})["referee_days"] == 7
+    assert TIMERS["awaiting_referees_gp"][0] in FirearmsSettings().fields

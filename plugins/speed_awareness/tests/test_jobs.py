@@ -10,10 +10,11 @@ from frontcounter.cases.engine import fire
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.payments.service import pay_in_sandbox
+from frontcounter.personal_data import retention_sweep
 from frontcounter.tenancy import tenant_context
 from frontcounter.testing import mailbox
 from frontcounter_speed_awareness.csv_import import parse_offers
-from frontcounter_speed_awareness.jobs import erase_expired_records, expire_missed_deadlines, periodic_tasks
+from frontcounter_speed_awareness.jobs import expire_missed_deadlines, periodic_tasks
 from frontcounter_speed_awareness.models import Offer
 from frontcounter_speed_awareness.offers import follow_case, import_offers, open_offer_case
 from frontcounter_speed_awareness.rules import retention_expires, uk_today
@@ -47,7 +48,7 @@ def booked(offer: Offer, days_ahead: int) -> Case:
 
 
 def test_the_sweeper_is_declared_for_frontcounter_sweep():
-    assert [t.name for t in periodic_tasks()] == ["speed-awareness-deadlines", "speed-awareness-retention"]
+    assert [t.name for t in periodic_tasks()] == ["speed-awareness-deadlines"]  # retention is the core's sweep
 
 
 def test_offers_not_booked_in_time_are_withdrawn_in_every_force(app, forces, service):
@@ -103,7 +104,7 @@ def test_completed_records_are_erased_after_retention_in_every_force(app, forces
             bravo_offer = add_offers("BRAVO-OLD")["BRAVO-OLD"]
             bravo_offer.status, bravo_offer.erase_after = "completed", TODAY - timedelta(days=1)
             db.session.commit()
-        assert erase_expired_records(TODAY) == 2
+        assert retention_sweep(TODAY) == 2
         with tenant_context(alpha):
             assert [o.reference for o in db.session.scalars(db.select(Offer))] == ["RECENT"]
             case = db.session.get(Case, old_case_id)
@@ -116,5 +117,7 @@ def test_completed_records_are_erased_after_retention_in_every_force(app, forces
             assert db.session.scalars(db.select(Booking.email).filter_by(case_id=old_case_id)).all() == [""]
             event = db.session.scalar(db.select(AuditEvent).filter_by(action="speed_awareness.offer_erased"))
             assert event.target == "offer:OLD"
+            applied = db.session.scalar(db.select(AuditEvent).filter_by(action="retention.applied"))
+            assert applied.target == "retention:speed_awareness:completed-offers" and applied.after["count"] == 1
         with tenant_context(bravo):
             assert db.session.scalars(db.select(Offer)).all() == []

@@ -406,11 +406,22 @@ def test_a_change_inside_the_cut_off_is_refused_clearly(app, forces, client, pla
     assert response.status_code == 409
     assert "changes close 72 hours before the start" in text_of(response)
     assert bookings(app, alpha, case.id) == [(soon, "confirmed")]
-    cancel_form = client.get(f"/alpha/speed_awareness/booking/{case.reference}/cancel").get_data(as_text=True)
-    refused = client.post(
-        f"/alpha/speed_awareness/booking/{case.reference}/cancel", data={"csrf_token": csrf_token(cancel_form)}
-    )
-    assert refused.status_code == 409 and "too late to change or cancel" in text_of(refused)
+    # Cancelling is not offered inside the cut-off: not on the booking page, not on the tracking page, and the
+    # core's action page sends the driver back with the reason, keeping the place.
+    manage = client.get(f"/alpha/speed_awareness/booking/{case.reference}").get_data(as_text=True)
+    assert 'id="cancel-link"' not in manage
+    with app.app_context():
+        from frontcounter.cases.tracking import tracking_token
+
+        token = tracking_token(case)
+    track = client.get(f"/alpha/track/{case.reference}?token={token}").get_data(as_text=True)
+    assert "Booked" in track and 'data-action="cancel_place"' not in track
+    refused = client.get(f"/alpha/track/{case.reference}/do/cancel_place", follow_redirects=True)
+    assert "You cannot do that on this case now" in text_of(refused)
+    form = client.get(f"/alpha/speed_awareness/booking/{case.reference}/change").get_data(as_text=True)
+    forged = client.post(f"/alpha/track/{case.reference}/do/cancel_place", data={"csrf_token": csrf_token(form)})
+    assert forged.status_code == 302
+    assert bookings(app, alpha, case.id) == [(soon, "confirmed")]
 
 
 def test_a_session_after_the_complete_by_date_is_refused(app, forces, client, places):
@@ -436,15 +447,15 @@ def test_a_driver_cancels_after_confirming_and_can_book_again_without_paying(app
     again = add_session(app, alpha, places["near"], 22)
     book_and_pay(client, first)
     case = case_of(app, alpha)
-    ask = client.get(f"/alpha/speed_awareness/booking/{case.reference}/cancel")
-    assert "Are you sure you want to cancel your place?" in text_of(ask)
-    done = client.post(
-        f"/alpha/speed_awareness/booking/{case.reference}/cancel",
-        data={"csrf_token": csrf_token(ask.get_data(as_text=True))},
-        follow_redirects=True,
-    )
-    page = text_of(done)
-    assert "Your place on the course is cancelled" in page and "Choose a session" in page
+    # The old cancel link leads to the core's applicant action page, which the booking page links to.
+    ask = client.get(f"/alpha/speed_awareness/booking/{case.reference}/cancel", follow_redirects=True)
+    assert "Cancel your place" in text_of(ask) and "The fee you paid is kept" in text_of(ask)
+    action = re.search(r'<form method="post"[^>]*action="([^"]+)"', ask.get_data(as_text=True)).group(1)
+    done = client.post(action.replace("&amp;", "&"), data={"csrf_token": csrf_token(ask.get_data(as_text=True))},
+                       follow_redirects=True)
+    assert "Your place on the course is cancelled" in text_of(done)
+    page = text_of(client.get(f"/alpha/speed_awareness/booking/{case.reference}"))
+    assert "Choose a session" in page and 'id="cancel-link"' not in page
     assert bookings(app, alpha, case.id) == [(first, "cancelled")]
     assert any("booking is cancelled" in m.subject for m in mailbox(app, "ann@example.com"))
     assert _change(client, case.reference, again).status_code == 302

@@ -97,3 +97,9 @@ class NameCheck:
 def person_checks(tenant):
     """The sample register, for forces that run the sample service."""
     return [NameCheck()]
+
+
+@hookimpl
+def case_page_context(case):
+    """What the sample's own staff case page adds to the core's (a holder line for sample/staff/case.html)."""
+    return {"sample_holder": f"Permit holder: {case.applicant_name}"}

@@ -1,7 +1,7 @@
 """payment purposes and each force's payment settings
 
 Revision ID: 0006_payments
-Revises: 0004_calendar
+Revises: 0005_contract
 Create Date: 2026-12-06 03:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_payments'
-down_revision = '0004_calendar'
+down_revision = '0005_contract'
 branch_labels = None
 depends_on = None
 

@@ -15,9 +15,10 @@ from werkzeug.datastructures import MultiDict
 
 from frontcounter.accounts.auth import staff_required
 from frontcounter.accounts.models import Role
-from frontcounter.api.paging import MAX_OFFSET
 from frontcounter.audit.models import AuditEvent
-from frontcounter.extensions import db
+from frontcounter.calendar import uk_time
+from frontcounter.date_input import date_parts, is_blank, read_date
+from frontcounter.extensions import MAX_OFFSET, db
 
 bp = Blueprint("audit", __name__, url_prefix="/<force>/staff/admin/audit")
 
@@ -43,24 +44,18 @@ def _admins_only() -> None:
     return None
 
 
-def _date(args: MultiDict[str, str], prefix: str, invalid: str, errors: dict[str, str]) -> tuple[date | None, dict]:
-    raw = {part: args.get(f"{prefix}-{part}", "").strip() for part in ("day", "month", "year")}
-    if not any(raw.values()):
-        return None, raw
-    try:
-        if not all(v.isdigit() for v in raw.values()) or len(raw["year"]) != 4:
-            raise ValueError
-        return date(int(raw["year"]), int(raw["month"]), int(raw["day"])), raw
-    except ValueError:
-        errors[prefix] = invalid
-        return None, raw
+def _date(args: MultiDict[str, str], prefix: str, what: str, errors: dict[str, str]) -> tuple[date | None, dict]:
+    """A date filter, or None when left blank; the raw boxes to show again."""
+    if is_blank(args, prefix):
+        return None, date_parts(args, prefix)
+    return read_date(args, prefix, errors, what, key=prefix), date_parts(args, prefix)
 
 
 def parse_filter(args: MultiDict[str, str]) -> tuple[AuditFilter, dict[str, str], dict[str, dict]]:
     """Read the filter from query arguments; returns it, errors by field, and the raw date parts to redisplay."""
     errors: dict[str, str] = {}
-    date_from, raw_from = _date(args, "from", _("Date from must be a real date, like 27 3 2025"), errors)
-    date_to, raw_to = _date(args, "to", _("Date to must be a real date, like 27 3 2025"), errors)
+    date_from, raw_from = _date(args, "from", _("date from"), errors)
+    date_to, raw_to = _date(args, "to", _("date to"), errors)
     if date_from and date_to and date_to < date_from:
         errors["to"] = _("Date to must be the same as or after date from")
     f = AuditFilter(
@@ -104,12 +99,6 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     before, after = before or {}, after or {}
     keys = list(dict.fromkeys([*before, *after]))
     return [{"field": k, "before": _value(before.get(k)), "after": _value(after.get(k))} for k in keys]
-
-
-def uk_time(at: datetime) -> str:
-    """Format a stored (UTC) time as UK local time."""
-    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
-    return aware.astimezone(UK).strftime("%d/%m/%Y %H:%M:%S")
 
 
 @bp.get("")
