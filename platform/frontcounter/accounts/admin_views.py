@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from frontcounter.accounts import ratelimit
 from frontcounter.accounts import service as accounts
 from frontcounter.accounts.auth import staff_required
 from frontcounter.accounts.forms import ROLE_LABELS, StaffMemberForm
@@ -158,4 +159,18 @@ def edit_staff(member_id: int) -> Response | str:
         db.session.commit()
         flash(_("Changes to %(name)s saved.", name=member.account.full_name), "success")
         return redirect(url_for("force_admin.staff"))
-    return render_template("staff/admin_staff_member.html", form=form, member=member)
+    locked = ratelimit.is_locked_out(member.account.email) or ratelimit.is_locked_out(
+        ratelimit.second_factor_key(member.account_id)
+    )
+    return render_template("staff/admin_staff_member.html", form=form, member=member, locked=locked)
+
+
+@bp.post("/staff/<int:member_id>/unlock")
+def unlock_staff(member_id: int) -> Response:
+    """Clear a staff member's failed password and security-code attempts so they can sign in now."""
+    member = db.session.scalar(db.select(StaffMember).filter_by(id=member_id)) or abort(404)
+    ratelimit.clear(member.account.email, ratelimit.second_factor_key(member.account_id))
+    audit("staff.unlocked", target=f"staff:{member.id}", after={"email": member.account.email})
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=member.account.full_name), "success")
+    return redirect(url_for("force_admin.edit_staff", member_id=member.id))
