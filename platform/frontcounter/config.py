@@ -81,6 +81,8 @@ def from_environment() -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", 5)),
         "SIGN_IN_WINDOW_SECONDS": int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900)),
+        # Staff and platform admin sessions end after this long without a request.
+        "STAFF_IDLE_TIMEOUT_SECONDS": int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)),
         "DEMO_MODE": _bool("FRONTCOUNTER_DEMO", False),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),

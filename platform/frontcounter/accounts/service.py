@@ -109,8 +109,11 @@ def account_for_reset(token: str) -> Account | None:
 
 
 def set_password(account: Account, password: str) -> None:
-    """Change the password (which signs the account out of every other session)."""
+    """Change the password (which signs the account out of every session)."""
+    from frontcounter.accounts.auth import end_sessions
+
     account.password_hash = passwords.hash_password(password)
+    end_sessions(account)
     db.session.commit()
 
 

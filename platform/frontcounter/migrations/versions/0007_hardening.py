@@ -1,0 +1,25 @@
+"""hardening: revocable sessions
+
+Revision ID: 0007_hardening
+Revises: 0004_calendar
+Create Date: 2026-12-06 03:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0007_hardening'
+down_revision = '0004_calendar'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('account', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
