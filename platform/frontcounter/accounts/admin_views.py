@@ -131,6 +131,7 @@ def add_staff() -> Response | str:
             form.email.errors.append(_("That email address is already used by another account"))
         else:
             accounts.send_password_reset(form.email.data)
+            db.session.commit()
             flash(
                 _("%(name)s added. We have emailed them a link to set a password.", name=form.full_name.data), "success"
             )
