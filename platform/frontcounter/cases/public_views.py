@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, session
 
 from frontcounter.accounts.auth import current_account, login_required
-from frontcounter.cases import engine
+from frontcounter.cases import engine, tracking
 from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.cases.tracking import case_id_from_token
 from frontcounter.extensions import db
@@ -20,6 +20,8 @@ def visible_case(reference: str, token: str | None) -> Case:
     account = current_account()
     if account is not None and case.applicant_account_id == account.id:
         return case
+    if token and tracking.is_expired_token(token, reference):
+        abort(tracking.expired_link_page(reference))
     if token and case_id_from_token(token, reference) == case.id:
         session.setdefault("tracked_cases", [])
         if case.id not in session["tracked_cases"]:
@@ -40,6 +42,24 @@ def track(reference: str) -> str:
     ).all()
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
                            events=events, service=registry().services[case.service_key])
+
+
+@bp.post("/track/<reference>/new-link")
+def new_link(reference: str) -> str:
+    """Email a new tracking link when the address is the applicant's (the same answer either way)."""
+    from flask_babel import get_locale
+
+    from frontcounter.cases.link_forms import NewLinkForm
+    from frontcounter.jobs.outbox import defer
+
+    form = NewLinkForm()
+    if not form.validate_on_submit():
+        return tracking.expired_link_page(reference, form)  # type: ignore[return-value]
+    case = engine.find_case(reference)
+    if case is not None and (case.applicant_email or "").strip().lower() == form.email.data:
+        defer(tracking.send_tracking_link, case.id, str(get_locale() or "en"))
+        db.session.commit()
+    return render_template("cases/new_link_sent.html", email=form.email.data)
 
 
 @bp.get("/your-cases")

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from frontcounter.cases.tracking import expired_link_page, is_past_link_age
 from frontcounter.extensions import db
 from frontcounter.payments.models import Payment, PaymentState, SandboxPayment
 from frontcounter.payments.providers import ProviderError, provider_for
@@ -52,6 +53,8 @@ def returned(payment_public_id: str) -> Response:
     category, message = _OUTCOME_MESSAGES.get(
         PaymentState(payment.state), ("info", lambda: _("Your payment has not finished yet."))
     )
+    if is_past_link_age(payment.created_at):  # an old return link is no key to the case
+        return expired_link_page(payment.case.reference)
     flash(message(), category)
     return redirect(payment.next_url)
 

@@ -27,6 +27,7 @@ class TenantRef:
     area: str = ""
     nation: str = "england-and-wales"
     closure_days: tuple[str, ...] = ()
+    tracking_link_days: int = 90
 
     @property
     def colour(self) -> str:

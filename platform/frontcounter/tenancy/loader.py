@@ -42,6 +42,7 @@ class TenantFileSchema(Schema):
         load_default="england-and-wales", validate=validate.OneOf(["england-and-wales", "scotland", "northern-ireland"])
     )
     closure_days = fields.List(fields.Date(), load_default=list)
+    tracking_link_days = fields.Integer(strict=True, load_default=90, validate=validate.Range(min=1, max=3650))
     services = fields.Dict(keys=fields.String(), values=fields.Nested(_ServiceSchema), load_default=dict)
 
 
@@ -94,7 +95,7 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
         data["closure_days"] = [day.isoformat() for day in data["closure_days"]]
         for attr in (
             "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
-            "closure_days",
+            "closure_days", "tracking_link_days",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()

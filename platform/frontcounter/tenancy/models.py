@@ -30,6 +30,8 @@ class Tenant(db.Model):
     # Working days: the nation whose bank holidays apply, and the force's own closure days (ISO dates).
     nation: Mapped[str] = mapped_column(String(32), default="england-and-wales", server_default="england-and-wales")
     closure_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # How long emailed tracking links (and payment return links) keep working.
+    tracking_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     def snapshot(self) -> TenantRef:
@@ -45,6 +47,7 @@ class Tenant(db.Model):
             area=self.area or "",
             nation=self.nation or "england-and-wales",
             closure_days=tuple(self.closure_days or ()),
+            tracking_link_days=self.tracking_link_days or 90,
         )
 
 

@@ -1,4 +1,4 @@
-"""hardening: revocable sessions
+"""hardening: revocable sessions, tracking link age
 
 Revision ID: 0007_hardening
 Revises: 0004_calendar
@@ -18,8 +18,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table('tenant', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tracking_link_days', sa.Integer(), server_default='90', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('tenant', schema=None) as batch_op:
+        batch_op.drop_column('tracking_link_days')
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.drop_column('session_version')
