@@ -201,9 +201,9 @@ def sweep(interval: int) -> None:
 
     from frontcounter.jobs.schedule import run_due
 
-    last_run: dict = {}
+    state: dict = {}
     while True:
-        for name, result in run_due(last_run).items():
+        for name, result in run_due(state).items():
             click.echo(f"{name}: {result}")
         if not interval:
             return
