@@ -72,7 +72,7 @@ def from_environment() -> dict:
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", ""),
         "DOCUMENT_MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)),
-        "DOCUMENT_MAX_PIXELS": int(os.environ.get("DOCUMENT_MAX_PIXELS", 50_000_000)),
+        "DOCUMENT_MAX_PIXELS": int(os.environ.get("DOCUMENT_MAX_PIXELS", 20_000_000)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
