@@ -139,8 +139,15 @@ def _register_web(app: Flask) -> None:
 
 def _register_api(app: Flask, registry: Any) -> None:
     from frontcounter.api import cases, docs, forces
+    from frontcounter.api.problems import ApiErrorSchema
+    from frontcounter.api.service_keys import describe_service_keys
 
+    api.ERROR_SCHEMA = ApiErrorSchema  # the documented error body is the one sent, `reason` included
+    describe_service_keys(registry)
     api.init_app(app)
+    from frontcounter.web.inputs import document_input_limits
+
+    api.ma_plugin.converter.add_attribute_function(document_input_limits)
     api.register_blueprint(forces.blp)
     api.register_blueprint(cases.blp)
     registry.hook.register_api(api=api)

@@ -148,6 +148,8 @@ def refuse_unusable_input() -> None:
     """Before every request: 400 for NUL bytes, bad JSON or invalid UTF-8 in a JSON body."""
     if _has_nul(request.args):
         raise UnusableInput(_nul_message())
+    if request.path.startswith("/api/") and "" in request.args:
+        raise UnusableInput(str(_l("The query string has a parameter without a name.")))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if _has_nul(request.form):
             raise UnusableInput(_nul_message())
@@ -184,6 +186,27 @@ def _bound_marshmallow_integers() -> None:
 
     ma_fields.Integer._validated = _validated  # type: ignore[method-assign]
     ma_fields.Integer._fc_bounded = True  # type: ignore[attr-defined]
+
+
+NO_NUL_PATTERN = "^[^\u0000]*$"
+
+
+def document_input_limits(converter: Any, field: Any, ret: dict[str, Any]) -> dict[str, Any]:
+    """apispec attribute function: the OpenAPI document says what this module refuses.
+
+    Integer fields carry the 32-bit range they accept; text fields without a pattern of their own
+    say that they cannot hold a NUL byte.
+    """
+    if isinstance(field, ma_fields.String) and "pattern" not in ret and "enum" not in ret:
+        return {"pattern": NO_NUL_PATTERN}
+    if not isinstance(field, ma_fields.Integer):
+        return {}
+    extra: dict[str, Any] = {"format": "int32"} if "format" not in ret else {}
+    if "minimum" not in ret:
+        extra["minimum"] = MIN_INT
+    if "maximum" not in ret:
+        extra["maximum"] = MAX_INT
+    return extra
 
 
 def init_app(app: Flask) -> None:
