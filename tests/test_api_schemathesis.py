@@ -38,9 +38,21 @@ def api_token(app, forces) -> str:
     return secret
 
 
+def _runner(operation, mode, examples: int, headers: dict[str, str], excluded: list):
+    """One hypothesis test of `operation` in `mode`: call it and run every check on the answer."""
+    from hypothesis import HealthCheck, given, settings
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case) -> None:
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
+
+    return check
+
+
 def test_the_api_keeps_to_its_openapi_document(app, api_token):
     import schemathesis
-    from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis import GenerationMode
     from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -56,15 +68,8 @@ def test_the_api_keeps_to_its_openapi_document(app, api_token):
         excluded = [positive_data_acceptance] if operation.path in ROW_CHECKED else []
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             examples = EXAMPLES if time.monotonic() - started < BUDGET_SECONDS else EXAMPLES_PAST_BUDGET
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
-            def check(case, excluded=excluded) -> None:
-                case.call_and_validate(headers=headers, excluded_checks=excluded)
-
             try:
-                check()
+                _runner(operation, mode, examples, headers, excluded)()
                 ran += 1
             except Unsatisfiable:
                 pass  # no invalid value exists for this operation's inputs (e.g. only a free-text path segment)

@@ -62,3 +62,11 @@ def test_a_page_number_past_64_bits_is_read_as_the_first_page(admin):
     assert admin.get("/alpha/staff/payments/?page=99999999999999999999").status_code == 200
     assert admin.get("/alpha/staff/work/sample/?page=99999999999999999999&assignee=2147483648").status_code == 200
     assert admin.get("/alpha/staff/admin/staff/2147483648").status_code == 404
+
+
+def test_an_api_query_parameter_the_document_does_not_list_is_a_400(app, client, forces):
+    headers = {"Authorization": f"Bearer {_token(app, forces[0])}"}
+    response = client.get("/api/v1/cases?servce=sample", headers=headers)
+    assert response.status_code == 400
+    assert "servce" in response.get_json()["message"]
+    assert client.get("/api/v1/cases?service=sample&page=1", headers=headers).status_code == 200

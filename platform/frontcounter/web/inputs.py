@@ -144,12 +144,39 @@ def _json_depth_exceeds(raw: bytes, limit: int) -> bool:
     return False
 
 
+def _documented_query_names() -> set[str] | None:
+    """The query parameters the OpenAPI document gives this request's operation (None: not in the document)."""
+    import re
+
+    from flask import current_app
+
+    from frontcounter.extensions import api
+
+    names: dict[tuple[str, str], set[str]] | None = current_app.extensions.get("frontcounter.api_query_names")
+    if names is None:
+        names = {}
+        for path, operations in api.spec.to_dict().get("paths", {}).items():
+            for method, operation in operations.items():
+                if isinstance(operation, dict):
+                    names[(path, method)] = {
+                        p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+                    }
+        current_app.extensions["frontcounter.api_query_names"] = names
+    rule = request.url_rule.rule if request.url_rule is not None else ""
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+    return names.get((path, request.method.lower()))
+
+
 def refuse_unusable_input() -> None:
     """Before every request: 400 for NUL bytes, bad JSON or invalid UTF-8 in a JSON body."""
     if _has_nul(request.args):
         raise UnusableInput(_nul_message())
-    if request.path.startswith("/api/") and "" in request.args:
-        raise UnusableInput(str(_l("The query string has a parameter without a name.")))
+    if request.path.startswith("/api/") and request.args:
+        documented = _documented_query_names()
+        unknown = sorted(set(request.args) - documented) if documented is not None else []
+        if unknown:
+            raise UnusableInput(str(_l("This address takes no query parameter named %(names)s.",
+                                       names=", ".join(repr(name) for name in unknown))))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if _has_nul(request.form):
             raise UnusableInput(_nul_message())
