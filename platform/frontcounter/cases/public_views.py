@@ -52,11 +52,11 @@ def new_link(reference: str) -> str:
     from frontcounter.cases.link_forms import NewLinkForm
     from frontcounter.jobs.outbox import defer
 
+    case = engine.find_case(reference) or abort(404)
     form = NewLinkForm()
     if not form.validate_on_submit():
         return tracking.expired_link_page(reference, form)  # type: ignore[return-value]
-    case = engine.find_case(reference)
-    if case is not None and (case.applicant_email or "").strip().lower() == form.email.data:
+    if (case.applicant_email or "").strip().lower() == form.email.data:
         defer(tracking.send_tracking_link, case.id, str(get_locale() or "en"))
         db.session.commit()
     return render_template("cases/new_link_sent.html", email=form.email.data)
