@@ -68,7 +68,8 @@ class Fuzzer:
             self.failures.append(f"{who} {method} {url[:120]!r}: raised {exc!r}"[:300])
             return None
         if response.status_code >= 500:
-            self.failures.append(f"{who} {method} {url[:120]!r} {str(kwargs)[:80]} -> {response.status_code}")
+            body = response.get_data(as_text=True)[:200].replace("\n", " ")
+            self.failures.append(f"{who} {method} {url[:120]!r} {str(kwargs)[:80]} -> {response.status_code} {body}")
         elif response.mimetype == "text/html" and response.status_code == 200:
             self.fields.update(FIELD.findall(response.get_data(as_text=True)))
         return response

@@ -19,6 +19,8 @@ from playwright.sync_api import expect
 
 from tests.conftest import link_in, live_url, mailbox, page, run_jobs  # noqa: F401 - live_url and page are fixtures
 
+from .support import scanned_pdf
+
 pytestmark = pytest.mark.browser
 TEN_YEARS_AGO = date.today().year - 12
 
@@ -33,7 +35,7 @@ def photo_file(tmp_path) -> str:
 
 def gp_form_file(tmp_path) -> str:
     path = tmp_path / "gp-form.pdf"
-    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    path.write_bytes(scanned_pdf())
     return str(path)
 
 

@@ -23,6 +23,8 @@ from PIL import Image
 
 from tests.conftest import csrf_token, link_in, mailbox, public_account, submit
 
+from .support import scanned_pdf
+
 FORCE = "alpha"
 APPLY = f"/{FORCE}/firearms/apply"
 YEARS_AGO = date.today().year - 12
@@ -41,7 +43,7 @@ def jpeg() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = scanned_pdf()
 
 
 def dated(prefix: str, day: date | None) -> dict[str, str]:
