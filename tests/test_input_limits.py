@@ -71,3 +71,19 @@ def test_an_api_query_parameter_the_document_does_not_list_is_a_400(app, client,
     assert response.status_code == 400
     assert "servce" in response.get_json()["message"]
     assert client.get("/api/v1/cases?service=sample&page=1", headers=headers).status_code == 200
+
+
+def test_an_assignee_id_past_32_bits_matches_nobody_on_every_backend(app, admin, forces):
+    from frontcounter.cases.engine import open_case
+    from frontcounter.extensions import db
+    from frontcounter.tenancy import tenant_context
+
+    with app.app_context(), tenant_context(forces[0]):
+        reference = open_case("sample", applicant_email="ann@example.com", applicant_name="Ann").reference
+        db.session.commit()
+    page = admin.get(f"/alpha/staff/work/case/{reference}").get_data(as_text=True)
+    from tests.conftest import csrf_token
+
+    response = admin.post(f"/alpha/staff/work/case/{reference}/assign",
+                          data={"assignee": "2147483648", "csrf_token": csrf_token(page)})
+    assert response.status_code == 404

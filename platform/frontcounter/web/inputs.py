@@ -79,6 +79,14 @@ def _bounded(type_: Any) -> Any:
     return whole
 
 
+def as_int32(text: str) -> int | None:
+    """The whole number `text` spells (digits only) when an INTEGER column can hold it, else None."""
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_INT else None
+
+
 class BoundedMultiDict(ImmutableMultiDict):
     """Query and form values where get(..., type=int) gives numbers a column can hold."""
 
