@@ -261,7 +261,8 @@ def test_case_list_filters_and_sorts_by_deadline(app, client, forces):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("?service=nope", None),
+        ("?service=nope", "service"),
+        ("?service=firearms", None),  # installed, but this force does not offer it
         ("?assignee=me", "assignee"),
         ("?overdue=maybe", "overdue"),
         ("?page_size=1000", "page_size"),
@@ -343,7 +344,8 @@ def test_firing_a_transition_records_history_and_audit_under_the_tokens_name(app
         (("supervisor",), "submitted", True, {"transition": "approve"}, 409, "wrong_state"),
         (("supervisor",), "checking", False, {"transition": "approve"}, 409, "guard_failed"),
         (("supervisor",), "checking", True, {"transition": "refuse", "note": "  "}, 422, "note_required"),
-        (("supervisor",), "checking", True, {"transition": "teleport"}, 422, "unknown_transition"),
+        # Another installed workflow's transition: the schema knows the name, this case's workflow does not.
+        (("supervisor",), "checking", True, {"transition": "grant"}, 422, "unknown_transition"),
     ],
 )
 def test_refused_transitions_answer_with_a_status_and_reason_and_change_nothing(
@@ -626,5 +628,8 @@ def test_a_page_far_beyond_the_end_is_empty_not_an_error(app, client, forces):
     _open(app, forces[0])
     secret = _token(app, forces[0])
     for url in ("/api/v1/cases", "/api/v1/slots", "/api/v1/bookings"):
-        response = client.get(f"{url}?page={10**20}", headers=_auth(secret))
+        response = client.get(f"{url}?page={10**9}", headers=_auth(secret))
         assert response.status_code == 200 and response.get_json() == [], url
+        # Past what a 32-bit integer holds, the page number is refused like any bad filter.
+        response = client.get(f"{url}?page={10**20}", headers=_auth(secret))
+        assert response.status_code == 422 and "page" in response.get_json()["errors"]["query"], url

@@ -226,7 +226,7 @@ def test_a_decompression_bomb_is_refused_before_its_pixels_are_decoded(app, forc
         with pytest.raises(UploadRejected) as refused:
             store_upload(FileStorage(BytesIO(bomb), "bomb.png"), engine.find_case(reference), "photo")
     assert refused.value.code == "too_many_pixels"
-    assert refused.value.message == "The selected image must be smaller than 50 megapixels"
+    assert refused.value.message == "The selected image must be smaller than 20 megapixels"
     assert _files(upload_dir) == []
 
 

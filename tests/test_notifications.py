@@ -227,10 +227,22 @@ def test_a_notify_outage_is_retried_and_the_email_is_sent_once(mail_app, forces,
     assert (email.status, email.provider_ref) == ("sending", sent["id"])
 
 
+class Killed(BaseException):
+    """kill -9 of the worker: nothing after this point runs."""
+
+
+def age_hand_over(app, email_id: int, minutes: int = 3) -> None:
+    """Let time pass for a hand-over that never recorded its outcome."""
+    with app.app_context():
+        row = db.session.get(EmailMessage, email_id)
+        row.attempt_started_at = datetime.now(UTC) - timedelta(minutes=minutes)
+        db.session.commit()
+
+
 def test_a_worker_that_died_after_notify_accepted_the_email_does_not_make_the_retry_send_it_again(
-    mail_app, forces, notify, transport
+    mail_app, forces, notify, transport, monkeypatch
 ):
-    from frontcounter.notifications.send import deliver
+    from frontcounter.notifications import send
 
     transport(notify.config())
     notify.fail_next(1, status=503)
@@ -238,10 +250,13 @@ def test_a_worker_that_died_after_notify_accepted_the_email_does_not_make_the_re
     run_jobs(mail_app)
     [email] = emails(mail_app)
     assert email.status == "technical-failure"
-    with mail_app.app_context(), tenant_context(forces[0]):
-        deliver(email.id)  # a worker hands the email to Notify ...
-        db.session.rollback()  # ... and dies before it commits: we do not know Notify has it
+    with mail_app.app_context(), tenant_context(forces[0]), monkeypatch.context() as patch:
+        patch.setattr(send, "_finish", lambda *a, **k: (_ for _ in ()).throw(Killed()))
+        with pytest.raises(Killed):
+            send.deliver(email.id)  # a worker hands the email to Notify and dies before recording it
+        db.session.rollback()
     assert emails(mail_app)[0].provider_ref is None
+    age_hand_over(mail_app, email.id)
 
     with mail_app.app_context():
         assert relay(now=datetime.now(UTC) + timedelta(minutes=3)) == 1

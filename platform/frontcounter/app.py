@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.routing import IntegerConverter
 
 from frontcounter import config as config_module
 from frontcounter.extensions import api, babel, csrf, db, migrate
@@ -15,20 +14,14 @@ from frontcounter.extensions import api, babel, csrf, db, migrate
 log = logging.getLogger(__name__)
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """<int:...> route values limited to what an INTEGER column holds."""
-
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
-
-
 def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any] | None = None) -> Flask:
     """Build the Flask app: configuration, extensions, tenancy, plugins, blueprints."""
     from pathlib import Path
 
     app = Flask(__name__, instance_path=None, static_folder="static", static_url_path="/static")
-    app.url_map.converters["int"] = DatabaseIntConverter  # ids past a 32-bit column are a 404, not a 500
+    from frontcounter.web import inputs
+
+    inputs.init_app(app)  # converters, request class and input checks, before any route is added
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
 
@@ -157,8 +150,15 @@ def _register_web(app: Flask) -> None:
 
 def _register_api(app: Flask, registry: Any) -> None:
     from frontcounter.api import backoffice, docs, forces
+    from frontcounter.api.problems import ApiErrorSchema
+    from frontcounter.api.service_keys import describe_service_keys
 
+    api.ERROR_SCHEMA = ApiErrorSchema  # the documented error body is the one sent, `reason` included
+    describe_service_keys(registry)
     api.init_app(app)
+    from frontcounter.web.inputs import document_input_limits
+
+    api.ma_plugin.converter.add_attribute_function(document_input_limits)
     api.register_blueprint(forces.blp)
     api.register_blueprint(backoffice.blp)
     registry.hook.register_api(api=api)

@@ -221,13 +221,13 @@ def sweep(interval: int) -> None:
     from frontcounter.jobs.schedule import run_due
 
     lock = SweepLock(db.engine, Path(current_app.config.get("INSTANCE_DIR") or ".") / "sweep.lock")
-    last_run: dict = {}
+    state: dict = {}
     waiting_said = False
     try:
         while True:
             if lock.acquire():
                 waiting_said = False
-                for name, result in run_due(last_run).items():
+                for name, result in run_due(state).items():
                     click.echo(f"{name}: {result}")
             elif not waiting_said:
                 click.echo("Another sweeper is working; this one waits and takes over if it stops.")

@@ -72,7 +72,7 @@ def from_environment() -> dict:
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", ""),
         "DOCUMENT_MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)),
-        "DOCUMENT_MAX_PIXELS": int(os.environ.get("DOCUMENT_MAX_PIXELS", 50_000_000)),
+        "DOCUMENT_MAX_PIXELS": int(os.environ.get("DOCUMENT_MAX_PIXELS", 20_000_000)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
@@ -81,6 +81,8 @@ def from_environment() -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", 5)),
         "SIGN_IN_WINDOW_SECONDS": int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900)),
+        # Staff and platform admin sessions end after this long without a request.
+        "STAFF_IDLE_TIMEOUT_SECONDS": int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)),
         "DEMO_MODE": _bool("FRONTCOUNTER_DEMO", False),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),

@@ -87,8 +87,9 @@ class RowsRefusedSchema(Schema):
     code = fields.Integer()
     status = fields.String()
     message = fields.String()
-    reason = fields.String(metadata={"description": "invalid_rows"})
+    reason = fields.String(metadata={"description": "invalid_rows, or bad_count"})
     rows = fields.List(fields.Nested(RowProblemSchema))
+    errors = fields.Dict(metadata={"description": "Why the body could not be read as a list of offers"})
 
 
 def _rejected(row: RejectedRow) -> dict[str, Any]:
@@ -138,6 +139,8 @@ def _refuse_rows(report: ImportReport) -> ResponseReturnValue:
     location="json",
     description="A list of offers; all are created or none",
 )
+@blp.doc(requestBody={"content": {"application/json": {"schema": {
+    "type": "array", "minItems": 1, "maxItems": MAX_OFFERS, "items": OfferInSchema}}}})
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(422, schema=RowsRefusedSchema, description="An offer has mistakes: none were created")
 @blp.alt_response(403, schema="ApiError", description="The token's roles may not add offers")

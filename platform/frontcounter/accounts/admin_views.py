@@ -10,8 +10,9 @@ from marshmallow import ValidationError, fields
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from frontcounter.accounts import ratelimit
 from frontcounter.accounts import service as accounts
-from frontcounter.accounts.auth import staff_required
+from frontcounter.accounts.auth import end_sessions, staff_required
 from frontcounter.accounts.forms import ROLE_LABELS, StaffMemberForm
 from frontcounter.accounts.models import Account, Role, StaffMember
 from frontcounter.audit import record as audit
@@ -133,6 +134,7 @@ def add_staff() -> Response | str:
             form.email.errors.append(_("That email address is already used by another account"))
         else:
             accounts.send_password_reset(form.email.data)
+            db.session.commit()
             flash(
                 _("%(name)s added. We have emailed them a link to set a password.", name=form.full_name.data), "success"
             )
@@ -151,6 +153,8 @@ def edit_staff(member_id: int) -> Response | str:
     if form.validate_on_submit():
         before = {"roles": list(member.roles), "full_name": member.account.full_name}
         member.roles = sorted(set(form.roles.data))
+        if set(before["roles"]) - set(member.roles):
+            end_sessions(member.account)  # a role taken away stops working now, not at the next sign-in
         member.account.full_name = form.full_name.data
         audit(
             "staff.changed",
@@ -161,4 +165,31 @@ def edit_staff(member_id: int) -> Response | str:
         db.session.commit()
         flash(_("Changes to %(name)s saved.", name=member.account.full_name), "success")
         return redirect(url_for("force_admin.staff"))
-    return render_template("staff/admin_staff_member.html", form=form, member=member)
+    locked = ratelimit.is_locked_out(member.account.email) or ratelimit.is_locked_out(
+        ratelimit.second_factor_key(member.account_id)
+    )
+    return render_template("staff/admin_staff_member.html", form=form, member=member, locked=locked)
+
+
+@bp.post("/staff/<int:member_id>/remove")
+def remove_staff(member_id: int) -> Response:
+    """Take a staff member out of the force; their sessions end at once."""
+    member = db.session.scalar(db.select(StaffMember).filter_by(id=member_id)) or abort(404)
+    name = member.account.full_name
+    end_sessions(member.account)
+    audit("staff.removed", target=f"staff:{member.id}", before={"email": member.account.email, "roles": member.roles})
+    db.session.delete(member)
+    db.session.commit()
+    flash(_("%(name)s has been removed and signed out.", name=name), "success")
+    return redirect(url_for("force_admin.staff"))
+
+
+@bp.post("/staff/<int:member_id>/unlock")
+def unlock_staff(member_id: int) -> Response:
+    """Clear a staff member's failed password and security-code attempts so they can sign in now."""
+    member = db.session.scalar(db.select(StaffMember).filter_by(id=member_id)) or abort(404)
+    ratelimit.clear(member.account.email, ratelimit.second_factor_key(member.account_id))
+    audit("staff.unlocked", target=f"staff:{member.id}", after={"email": member.account.email})
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=member.account.full_name), "success")
+    return redirect(url_for("force_admin.edit_staff", member_id=member.id))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from frontcounter.accounts.models import Account, Role, StaffMember
@@ -28,13 +29,24 @@ def sign_in(account: Account, *, second_factor: bool = False) -> None:
     session["account_id"] = account.id
     session["fp"] = _session_fingerprint(account)
     session["mfa"] = bool(second_factor)
+    session["sv"] = account.session_version or 0
+    session["seen"] = int(time.time())
     if lang:
         session["lang"] = lang
     g.pop("_fc_account", None)
 
 
+def end_sessions(account: Account) -> None:
+    """End every session of `account` at once, on every device (not committed)."""
+    account.session_version = (account.session_version or 0) + 1
+
+
 def sign_out() -> None:
-    """End the session, keeping only the language choice."""
+    """End the session server-side (the old cookie stops working), keeping only the language choice."""
+    account = current_account()
+    if account is not None:
+        end_sessions(account)
+        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -52,10 +64,23 @@ def current_account() -> Account | None:
         account = db.session.get(Account, account_id)
         if account is None or not account.is_active or session.get("fp") != _session_fingerprint(account):
             account = None
-        elif (account.is_staff or account.is_platform_admin) and not session.get("mfa"):
+        elif session.get("sv") != (account.session_version or 0):
+            account = None
+        elif (account.is_staff or account.is_platform_admin) and not (session.get("mfa") and _still_active()):
             account = None
     g._fc_account = account
     return account
+
+
+def _still_active() -> bool:
+    """Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request; each request renews them."""
+    now = int(time.time())
+    seen = session.get("seen")
+    if not isinstance(seen, int) or now - seen > current_app.config["STAFF_IDLE_TIMEOUT_SECONDS"]:
+        return False
+    if now - seen >= 30:
+        session["seen"] = now
+    return True
 
 
 def current_staff_member() -> StaffMember | None:

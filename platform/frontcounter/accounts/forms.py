@@ -14,8 +14,8 @@ from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from frontcounter.accounts.models import Role
-
-MIN_PASSWORD = 10
+from frontcounter.accounts.password_policy import MIN_LENGTH as MIN_PASSWORD
+from frontcounter.accounts.password_policy import password_problem
 
 ROLE_LABELS = {
     Role.CASEWORKER.value: _l("Caseworker"),
@@ -48,9 +48,16 @@ def _new_password_field() -> PasswordField:
         description=_l("Must be at least %(n)d characters. A few unrelated words work well.", n=MIN_PASSWORD),
         validators=[
             InputRequired(message=_l("Enter a password")),
-            Length(min=MIN_PASSWORD, max=200, message=_l("Password must be %(n)d characters or more", n=MIN_PASSWORD)),
+            _meets_policy,
         ],
     )
+
+
+def _meets_policy(form: FlaskForm, field: PasswordField) -> None:
+    """The NCSC-style policy in accounts.password_policy: length and the common-password deny-list."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class SignUpForm(FlaskForm):

@@ -20,14 +20,8 @@ def sign_up() -> Response | str:
     form = SignUpForm()
     next_url = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
-        existing = service.find_account(form.email.data)
-        if existing is None:
-            account = service.create_account(form.email.data, form.password.data, form.full_name.data)
-            db.session.commit()
-            service.send_verification(account, next_url)
-        elif existing.email_verified_at is None:
-            service.send_verification(existing, next_url)
-        # Same page either way, so sign-up does not reveal who has an account.
+        service.sign_up(form.email.data, form.password.data, form.full_name.data, next_url)
+        # Same page, and the same work, either way, so sign-up does not reveal who has an account.
         return render_template("account/check_email.html", email=form.email.data)
     return render_template("account/sign_up.html", form=form, next_url=next_url)
 
@@ -81,6 +75,7 @@ def request_reset() -> Response | str:
     form = ResetRequestForm()
     if form.validate_on_submit():
         service.send_password_reset(form.email.data)
+        db.session.commit()
         return render_template("account/check_email.html", email=form.email.data, reset=True)
     return render_template("account/reset_request.html", form=form)
 

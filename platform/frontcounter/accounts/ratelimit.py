@@ -1,4 +1,5 @@
-"""Sign-in rate limiting: too many failures for an email or from an address locks sign-in for a while."""
+"""Sign-in rate limiting: too many failures for an email (or second-factor key) or from an address
+locks sign-in for a while; a force admin can clear a lock."""
 
 from __future__ import annotations
 
@@ -45,3 +46,25 @@ def record(email: str, ip: str, succeeded: bool) -> None:
         )
     )
     db.session.commit()
+
+
+def second_factor_key(account_id: int) -> str:
+    """The key second-factor (authenticator code) failures are counted under for an account."""
+    return f"totp:{account_id}"
+
+
+def is_locked_out(key: str) -> bool:
+    """True when recent failures for `key` alone (an email or a second-factor key) reached the limit."""
+    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
+    failures = db.session.scalar(
+        db.select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.email == key.lower(), SignInAttempt.at >= _window_start(),
+               SignInAttempt.succeeded.is_(False))
+    )
+    return failures >= limit
+
+
+def clear(*keys: str) -> None:
+    """Forget the failures recorded for `keys` (a force admin unlocking someone; not committed)."""
+    db.session.execute(db.delete(SignInAttempt).where(SignInAttempt.email.in_([k.lower() for k in keys])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from frontcounter.accounts import passwords, ratelimit
@@ -12,6 +12,7 @@ from frontcounter.accounts.models import Account, AccountKind, StaffMember
 from frontcounter.accounts.tokens import make_token, read_token
 from frontcounter.extensions import db
 from frontcounter.notifications import send_email
+from frontcounter.web.urls import external_url
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -32,14 +33,15 @@ def find_account(email: str) -> Account | None:
 
 
 def create_account(
-    email: str, password: str, full_name: str = "", kind: AccountKind = AccountKind.PUBLIC, verified: bool = False
+    email: str, password: str, full_name: str = "", kind: AccountKind = AccountKind.PUBLIC, verified: bool = False,
+    *, password_hash: str | None = None,
 ) -> Account:
-    """Create an account (not committed)."""
+    """Create an account (not committed); `password_hash` when the caller hashed `password` already."""
     account = Account(
         email=email.strip().lower(),
         full_name=full_name,
         kind=kind.value,
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash or passwords.hash_password(password),
         email_verified_at=datetime.now(UTC) if verified else None,
     )
     db.session.add(account)
@@ -67,7 +69,7 @@ def authenticate(email: str, password: str) -> Account:
 def send_verification(account: Account, next_url: str = "") -> None:
     """Email a link that confirms the account's email address."""
     token = make_token("verify-email", {"id": account.id, "email": account.email, "next": next_url})
-    link = url_for("account.verify", token=token, _external=True)
+    link = external_url("account.verify", token=token)
     send_email(account.email, _("Confirm your email address"), "email/verify", link=link, account=account)
     db.session.commit()
 
@@ -86,13 +88,67 @@ def verify_email(token: str) -> Account | None:
     return account
 
 
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+def sign_up(email: str, password: str, full_name: str, next_url: str = "") -> None:
+    """Create the account when the email is new; the same work either way (no timing tells who has one).
+
+    The password is hashed and a job is queued whether or not the address has an account; the job
+    sends the confirmation link when the account still needs one.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from frontcounter.jobs.outbox import defer
+
+    password_hash = passwords.hash_password(password)
+    if find_account(email) is None:
+        try:
+            with db.session.begin_nested():
+                create_account(email, password, full_name, password_hash=password_hash)
+        except IntegrityError:
+            pass  # the same address signed up a moment ago: same answer
+    defer(send_sign_up_email, email.strip().lower(), next_url, _locale())
+    db.session.commit()
+
+
+def send_sign_up_email(email: str, next_url: str, lang: str) -> str:
+    """Job: send the confirmation link when the account is still unconfirmed."""
+    from flask_babel import force_locale
+
+    account = find_account(email)
+    if account is None or account.email_verified_at is not None:
+        return "nothing to send"
+    with force_locale(lang):
+        send_verification(account, next_url)
+    return "sent"
+
+
 def send_password_reset(email: str) -> None:
-    """Email a reset link if the account exists (the caller says the same either way)."""
+    """Queue the reset email job (the same work whether or not the account exists; not committed)."""
+    from frontcounter.jobs.outbox import defer
+
+    defer(send_password_reset_now, email.strip().lower(), _locale())
+
+
+def send_password_reset_now(email: str, lang: str = "en") -> str:
+    """Job: email a reset link if the account exists and is active."""
+    from flask_babel import force_locale
+
     account = find_account(email)
     if account is None or not account.is_active:
-        return
+        return "no account"
+    with force_locale(lang):
+        _send_reset(account)
+    return "sent"
+
+
+def _send_reset(account: Account) -> None:
     token = make_token("reset-password", {"id": account.id, "fp": account.password_hash[-16:]})
-    link = url_for("account.reset_password", token=token, _external=True)
+    link = external_url("account.reset_password", token=token)
     send_email(account.email, _("Reset your password"), "email/reset", link=link, account=account)
     db.session.commit()
 
@@ -109,8 +165,11 @@ def account_for_reset(token: str) -> Account | None:
 
 
 def set_password(account: Account, password: str) -> None:
-    """Change the password (which signs the account out of every other session)."""
+    """Change the password (which signs the account out of every session)."""
+    from frontcounter.accounts.auth import end_sessions
+
     account.password_hash = passwords.hash_password(password)
+    end_sessions(account)
     db.session.commit()
 
 

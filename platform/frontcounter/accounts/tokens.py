@@ -17,6 +17,14 @@ def make_token(purpose: str, payload: Any) -> str:
     return _serializer(purpose).dumps(payload)
 
 
+def read_expired_token(purpose: str, token: str) -> Any | None:
+    """Return the payload of a genuine token whatever its age (to offer a new link), or None when forged."""
+    try:
+        return _serializer(purpose).loads(token)
+    except BadSignature:
+        return None
+
+
 def read_token(purpose: str, token: str, max_age: int | None) -> Any | None:
     """Return the payload of a valid token, or None when it is forged, for another purpose or expired."""
     try:

@@ -41,7 +41,12 @@ class RefundRequestSchema(Schema):
     """Refund part or all of a successful payment."""
 
     amount_pence = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=2000),
+                  validate.Regexp(r"^[^\x00]*[^\s\x00][^\x00]*$", error="Enter the reason for the refund.")],
+        metadata={"description": "Why: some text other than spaces and line breaks (no NUL bytes)"},
+    )
     expected_refundable_pence = fields.Integer(
         strict=True,
         validate=validate.Range(min=0),

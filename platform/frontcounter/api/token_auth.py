@@ -90,6 +90,14 @@ class TokenAuthBlueprint(Blueprint):
             spec.components.schema("ApiError", schema=ApiErrorSchema)
         super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        """X-Pagination is a header, so a string: JSON text of total, total_pages, page, first/last/next page."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "Pagination metadata as JSON text, e.g. "
+            '{"total": 120, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 1, "next_page": 2}',
+            "schema": {"type": "string"},
+        }
+
     @staticmethod
     def _prepare_security_doc(doc: dict[str, Any], doc_info: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         doc["security"] = [{SECURITY_SCHEME: []}]

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from frontcounter.accounts.auth import current_account, login_required
-from frontcounter.cases import engine
+from frontcounter.cases import engine, tracking
 from frontcounter.cases.applicant_actions import ActionInvalid, applicant_actions, offered_action, take_action
 from frontcounter.cases.models import Case
 from frontcounter.cases.queries import cases_of_account, public_events
@@ -25,6 +25,8 @@ def visible_case(reference: str, token: str | None) -> Case:
     account = current_account()
     if account is not None and case.applicant_account_id == account.id:
         return case
+    if token and tracking.is_expired_token(token, reference):
+        abort(tracking.expired_link_page(reference))
     if token and case_id_from_token(token, reference) == case.id:
         session.setdefault("tracked_cases", [])
         if case.id not in session["tracked_cases"]:
@@ -84,6 +86,24 @@ def applicant_action(reference: str, name: str) -> Response | str | tuple[str, i
         service=registry().services[case.service_key],
     )
     return (page, 400) if errors else page
+
+
+@bp.post("/track/<reference>/new-link")
+def new_link(reference: str) -> str:
+    """Email a new tracking link when the address is the applicant's (the same answer either way)."""
+    from flask_babel import get_locale
+
+    from frontcounter.cases.link_forms import NewLinkForm
+    from frontcounter.jobs.outbox import defer
+
+    case = engine.find_case(reference) or abort(404)
+    form = NewLinkForm()
+    if not form.validate_on_submit():
+        return tracking.expired_link_page(reference, form)  # type: ignore[return-value]
+    if (case.applicant_email or "").strip().lower() == form.email.data:
+        defer(tracking.send_tracking_link, case.id, str(get_locale() or "en"))
+        db.session.commit()
+    return render_template("cases/new_link_sent.html", email=form.email.data)
 
 
 @bp.get("/your-cases")

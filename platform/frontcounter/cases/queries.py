@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, nulls_last
+from sqlalchemy import Select, false, nulls_last
 
 from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.extensions import db
+from frontcounter.web.inputs import as_int32
 
 
 @dataclass
@@ -32,7 +33,8 @@ def queue_query(f: QueueFilter, me: int | None) -> Select:
     elif f.assignee == "none":
         query = query.where(Case.assignee_id.is_(None))
     elif f.assignee.isdigit():
-        query = query.where(Case.assignee_id == int(f.assignee))
+        member_id = as_int32(f.assignee)  # an id no column can hold matches no case
+        query = query.where(Case.assignee_id == member_id if member_id is not None else false())
     if f.overdue:
         query = query.where(Case.deadline_at.is_not(None), Case.deadline_at < datetime.now(UTC))
     if f.q:

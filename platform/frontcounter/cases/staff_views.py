@@ -20,6 +20,7 @@ from frontcounter.cases.workflow import Transition
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.services import is_enabled
+from frontcounter.web.inputs import as_int32
 
 bp = Blueprint("cases_staff", __name__, url_prefix="/<force>/staff/work")
 
@@ -147,8 +148,8 @@ def assign(reference: str) -> Response:
     elif choice.isdigit():
         if not has_role("supervisor") and (me is None or int(choice) != me.id):
             abort(403)
-        target = int(choice)
-        if db.session.get(StaffMember, target) is None:
+        target = as_int32(choice)
+        if target is None or db.session.get(StaffMember, target) is None:
             abort(404)
     else:
         target = None

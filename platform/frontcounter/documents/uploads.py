@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from frontcounter.accounts.auth import current_account
 from frontcounter.documents.images import ImageRejected, reencode
 from frontcounter.documents.models import Document
+from frontcounter.documents.pdf_clean import PdfRejected, strip_active_content
 from frontcounter.documents.records import save_document
 from frontcounter.refusals import Refused
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 5 * MB
-DEFAULT_MAX_PIXELS = 50_000_000
+DEFAULT_MAX_PIXELS = 20_000_000  # a 20-megapixel photo decodes to at most 80MB; larger is refused unread
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def store_upload(
 
     Raises UploadRejected (nothing stored) when the file is missing, empty, bigger than `max_bytes`
     (default: DOCUMENT_MAX_BYTES, 5MB), not one of the `allowed` MIME types by its content, or
-    unreadable. Images are turned upright and re-encoded without their metadata.
+    unreadable. Images are turned upright and re-encoded without their metadata; PDFs lose their
+    active content (scripts, actions, attachments: documents.pdf_clean).
     """
     types = [_known_type(mime) for mime in allowed]
     if not types:
@@ -79,6 +81,8 @@ def store_upload(
         data = _clean_image(data, found)
     elif not _looks_like_pdf(data):
         raise UploadRejected(_unreadable(), "unreadable")
+    else:
+        data = _clean_pdf(data)
     account = _signed_in()
     return save_document(
         data,
@@ -138,6 +142,13 @@ def _clean_image(data: bytes, found: FileType) -> bytes:
                 "The selected image must be smaller than %(count)s megapixels", count=f"{max_pixels / 1_000_000:g}"
             )
             raise UploadRejected(message, "too_many_pixels") from None
+        raise UploadRejected(_unreadable(), "unreadable") from None
+
+
+def _clean_pdf(data: bytes) -> bytes:
+    try:
+        return strip_active_content(data)
+    except PdfRejected:
         raise UploadRejected(_unreadable(), "unreadable") from None
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
+# A failed task runs again after RETRY_FIRST, doubling on each failure, never later than its own interval.
+RETRY_FIRST = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,45 @@ def all_tasks() -> list[PeriodicTask]:
     return tasks
 
 
-def run_due(last_run: dict[str, datetime], now: datetime | None = None) -> dict[str, Any]:
-    """Run each task whose interval has passed since `last_run`; return what each returned."""
+@dataclass
+class TaskRuns:
+    """When a task last succeeded, how many times in a row it has failed since, and when it is next due."""
+
+    last_success: datetime | None = None
+    failures: int = 0
+    next_due: datetime | None = field(default=None)
+
+
+def retry_delay(task: PeriodicTask, failures: int) -> timedelta:
+    """How long after its `failures`-th failure in a row a task runs again (back-off, capped at its interval)."""
+    return min(task.every, RETRY_FIRST * 2 ** min(failures - 1, 20))
+
+
+def run_due(state: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Run each task that is due (its interval passed, or its retry after a failure); return what each returned.
+
+    `state` is kept by the caller between calls (the sweeper keeps one for its life).
+    """
     from frontcounter.extensions import db
 
     now = now or datetime.now(UTC)
     results: dict[str, Any] = {}
     for task in all_tasks():
-        previous = last_run.get(task.name)
-        if previous is not None and now - previous < task.every:
+        runs = state.get(task.name)
+        if not isinstance(runs, TaskRuns):
+            runs = state[task.name] = TaskRuns()
+        if runs.next_due is not None and now < runs.next_due:
             continue
         try:
             results[task.name] = task.func()
             db.session.commit()
         except Exception as exc:
             db.session.rollback()
-            log.exception("Periodic task %s failed", task.name)
+            runs.failures += 1
+            runs.next_due = now + retry_delay(task, runs.failures)
+            log.exception("Periodic task %s failed (%d in a row); retrying at %s", task.name, runs.failures,
+                          runs.next_due.isoformat())
             results[task.name] = f"error: {exc}"
-        last_run[task.name] = now
+        else:
+            runs.last_success, runs.failures, runs.next_due = now, 0, now + task.every
     return results

@@ -42,6 +42,9 @@ class EmailMessage(db.Model):
     # The provider's id for the email (GOV.UK Notify's notification id), to match callbacks and polls.
     provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A hand-over in progress: set and committed before anything is sent, cleared once the outcome is recorded.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
 
     def record_status(self, status: str, error: str = "") -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import render_template
@@ -13,6 +15,9 @@ from frontcounter.notifications.transports import PermanentFailure, configured_t
 from frontcounter.tenancy.context import current_tenant_or_none
 
 RETRYABLE_STATUSES = ("queued", "technical-failure")
+# How long a recorded hand-over is taken to be still running (longer than a transport's timeouts).
+ATTEMPT_WINDOW = timedelta(minutes=2)
+log = logging.getLogger(__name__)
 
 
 def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMessage:
@@ -43,23 +48,57 @@ def _describe(exc: BaseException) -> str:
 def deliver(message_id: int) -> str:
     """Outbox job: hand one recorded email to the transport and record the outcome.
 
-    A failed hand-over is recorded as "technical-failure" and retried by the outbox with back-off;
-    a refusal for good is "permanent-failure" and not retried. A repeated job sends nothing twice.
+    The hand-over is claimed and committed before anything is sent, so two workers never send the
+    same email at once, and the outcome is committed the moment the transport returns. A retry that
+    finds a claim younger than ATTEMPT_WINDOW waits (RetryLater); an older one means the worker died
+    mid-send, and the email is sent again (at least once; GOV.UK Notify's reference makes that exactly
+    once there, SMTP resends with the same Message-ID). A failed hand-over is "technical-failure",
+    retried with back-off; a refusal for good is "permanent-failure" and not retried.
     """
     message = db.session.get(EmailMessage, message_id)
     if message is None:
         return "missing"
     if message.status not in RETRYABLE_STATUSES:
         return message.status
+    if not _claim(message):
+        raise RetryLater(f"email {message_id} is being handed over by another worker")
     transport = configured_transport()
     message.transport = transport.name
     try:
         status = transport.deliver(message)
     except PermanentFailure as exc:
-        message.record_status("permanent-failure", _describe(exc))
+        _finish(message, "permanent-failure", _describe(exc))
         return message.status
     except Exception as exc:
-        message.record_status("technical-failure", _describe(exc))
+        _finish(message, "technical-failure", _describe(exc))
         raise RetryLater(message.error) from exc
-    message.record_status(status)
+    _finish(message, status)
     return status
+
+
+def _claim(message: EmailMessage) -> bool:
+    """Record (and commit) that a hand-over starts now; False while another one is under way."""
+    now = datetime.now(UTC)
+    if message.attempt_started_at is not None:
+        log.warning("Email %s: an earlier hand-over (%s) never recorded its outcome; sending again",
+                    message.id, message.attempt_started_at.isoformat())
+    claimed = db.session.execute(
+        db.update(EmailMessage)
+        .where(
+            EmailMessage.id == message.id,
+            EmailMessage.status.in_(RETRYABLE_STATUSES),
+            EmailMessage.attempt_started_at.is_(None) | (EmailMessage.attempt_started_at < now - ATTEMPT_WINDOW),
+        )
+        .values(attempt_started_at=now, attempts=EmailMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    db.session.refresh(message)
+    return claimed
+
+
+def _finish(message: EmailMessage, status: str, error: str = "") -> None:
+    """Record the outcome and commit it at once (the smallest window in which a crash repeats a send)."""
+    message.record_status(status, error)
+    message.attempt_started_at = None
+    db.session.commit()

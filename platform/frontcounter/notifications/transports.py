@@ -55,7 +55,9 @@ class SmtpTransport:
         mime["To"] = message.to
         mime["Subject"] = message.subject
         mime["Date"] = formatdate(localtime=False)
-        mime["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
+        # One Message-ID per email, the same on every attempt: a resend after a crash is recognisably the same email.
+        domain = self.sender.rpartition("@")[2].strip("> ") or "frontcounter.localhost"
+        mime["Message-ID"] = f"<{NotifyTransport.reference(message)}@{domain}>" if message.id else make_msgid()
         mime.set_content(message.text_body)
         if message.html_body:
             mime.add_alternative(message.html_body, subtype="html")

@@ -6,8 +6,10 @@ import logging
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from frontcounter.cases.tracking import expired_link_page, is_past_link_age
 from frontcounter.extensions import db
 from frontcounter.payments.blueprint import bp
 from frontcounter.payments.models import Payment, PaymentState, SandboxPayment
@@ -46,8 +48,7 @@ def returned(payment_public_id: str) -> Response:
     """Where the provider sends the payer back: fetch the truth, fulfil once, then on to the service."""
     payment = _payment_or_404(payment_public_id)
     try:
-        sync(payment)
-        db.session.commit()
+        payment = _sync_retrying(payment_public_id, payment)
     except ProviderError as exc:
         db.session.rollback()
         log.warning("Payment %s: could not fetch from %s on return: %s", payment_public_id, payment.provider, exc)
@@ -56,8 +57,24 @@ def returned(payment_public_id: str) -> Response:
     category, message = _OUTCOME_MESSAGES.get(
         PaymentState(payment.state), ("info", lambda: _("Your payment has not finished yet."))
     )
+    if is_past_link_age(payment.created_at):  # an old return link is no key to the case
+        return expired_link_page(payment.case.reference)
     flash(message(), category)
     return redirect(payment.next_url)
+
+
+def _sync_retrying(public_id: str, payment: Payment, attempts: int = 3) -> Payment:
+    """Sync and commit; when another payment of the same case moved the case at that moment, look again."""
+    for attempt in range(attempts):
+        try:
+            sync(payment)
+            db.session.commit()
+            return payment
+        except StaleDataError:
+            db.session.rollback()
+            log.info("Payment %s: the case changed under it (attempt %d); syncing again", public_id, attempt + 1)
+            payment = _payment_or_404(public_id)
+    raise ProviderError("the case kept changing while the payment was synced")
 
 
 @bp.route("/<force>/payments/<payment_public_id>/sandbox", methods=["GET", "POST"])

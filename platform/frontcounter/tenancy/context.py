@@ -28,6 +28,7 @@ class TenantRef:
     nation: str = "england-and-wales"
     closure_days: tuple[str, ...] = ()
     payments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    tracking_link_days: int = 90
 
     @property
     def colour(self) -> str:

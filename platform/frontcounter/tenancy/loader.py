@@ -47,6 +47,7 @@ class TenantFileSchema(Schema):
         load_default="england-and-wales", validate=validate.OneOf(["england-and-wales", "scotland", "northern-ireland"])
     )
     closure_days = fields.List(fields.Date(), load_default=list)
+    tracking_link_days = fields.Integer(strict=True, load_default=90, validate=validate.Range(min=1, max=3650))
     services = fields.Dict(keys=fields.String(), values=fields.Nested(_ServiceSchema), load_default=dict)
     payments = fields.Nested(_PaymentsSchema, load_default=dict)
 
@@ -103,7 +104,7 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
             report.warnings.append(f"{data['slug']}: payment provider {provider!r} is not installed")
         for attr in (
             "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
-            "closure_days", "payments",
+            "closure_days", "payments", "tracking_link_days",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()

@@ -32,6 +32,8 @@ class Tenant(db.Model):
     closure_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     # The force's payment settings: {"provider": "govuk_pay", "expiry_minutes": 90}; secrets stay in the environment.
     payments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # How long emailed tracking links (and payment return links) keep working.
+    tracking_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     def snapshot(self) -> TenantRef:
@@ -48,6 +50,7 @@ class Tenant(db.Model):
             nation=self.nation or "england-and-wales",
             closure_days=tuple(self.closure_days or ()),
             payments=dict(self.payments or {}),
+            tracking_link_days=self.tracking_link_days or 90,
         )
 
 

@@ -107,3 +107,16 @@ def to_decision(case: Case) -> None:
     fire(case, "checks_done", roles=("caseworker",))
     fire(case, "book_visit", roles=("field_officer",))
     fire(case, "record_visit", roles=("field_officer",), note="Cabinet bolted to wall; form cross-checked.")
+
+
+def scanned_pdf() -> bytes:
+    """A one-page PDF, as a scanner makes (uploads are parsed and cleaned, so it must be a real one)."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -13,9 +13,8 @@ from frontcounter.cases.tracking import tracking_token
 from frontcounter.documents.models import Document
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import PASSWORD, csrf_token, mailbox, public_account, submit
 from PIL import Image
-
-from tests.conftest import PASSWORD, csrf_token, mailbox, public_account, submit
 
 from .support import fire, open_application, pay
 

@@ -12,12 +12,10 @@ from frontcounter.tenancy import tenant_context
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.conftest import live_url, page  # noqa: F401 - fixtures
-
 from .support import fire, open_application, pay
 
 
-def test_a_guest_answers_more_information_needed_in_the_browser(app, firearms_forces, page, tmp_path):  # noqa: F811
+def test_a_guest_answers_more_information_needed_in_the_browser(app, firearms_forces, page, tmp_path):
     with app.app_context(), tenant_context(firearms_forces[0]):
         case = open_application(email="guest@example.com")
         pay(case)

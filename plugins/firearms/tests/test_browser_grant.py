@@ -18,6 +18,8 @@ from frontcounter_firearms.rules import MEDICAL_CONDITIONS
 from PIL import Image
 from playwright.sync_api import expect
 
+from .support import scanned_pdf
+
 pytestmark = pytest.mark.browser
 TEN_YEARS_AGO = date.today().year - 12
 
@@ -32,7 +34,7 @@ def photo_file(tmp_path) -> str:
 
 def gp_form_file(tmp_path) -> str:
     path = tmp_path / "gp-form.pdf"
-    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    path.write_bytes(scanned_pdf())
     return str(path)
 
 

@@ -22,6 +22,8 @@ from frontcounter_firearms.models import Referee
 from frontcounter_firearms.rules import MEDICAL_CONDITIONS
 from PIL import Image
 
+from .support import scanned_pdf
+
 FORCE = "alpha"
 APPLY = f"/{FORCE}/firearms/apply"
 YEARS_AGO = date.today().year - 12
@@ -40,7 +42,7 @@ def jpeg() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = scanned_pdf()
 
 
 def dated(prefix: str, day: date | None) -> dict[str, str]:

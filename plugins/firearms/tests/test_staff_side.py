@@ -30,7 +30,15 @@ from frontcounter_firearms.visits import arrange_visit
 from PIL import Image
 from playwright.sync_api import expect
 
-from .support import add_document, add_referee, fire, open_application, to_decision, to_referees_stage
+from .support import (
+    add_document,
+    add_referee,
+    fire,
+    open_application,
+    scanned_pdf,
+    to_decision,
+    to_referees_stage,
+)
 
 
 def _signed_in(app, force, email: str, roles: list[str]):
@@ -418,7 +426,7 @@ def test_a_caseworker_enters_a_paper_application_for_the_applicant(app, firearms
     with app.app_context(), tenant_context(alpha):
         assert db.session.scalar(db.select(Case.id)) is None  # nothing half-written
 
-    scan = (BytesIO(b"%PDF-1.4 scanned form\n%%EOF\n"), "form201.pdf")
+    scan = (BytesIO(scanned_pdf()), "form201.pdf")
     response = submit(caseworker, url, {**PAPER, "scan": scan})
     assert response.status_code == 302
     with app.app_context(), tenant_context(alpha):

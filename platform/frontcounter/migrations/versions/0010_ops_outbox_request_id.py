@@ -1,7 +1,7 @@
 """outbox messages remember the request that deferred them (logs)
 
 Revision ID: 0010_ops
-Revises: 0006_payments
+Revises: 0007_hardening
 Create Date: 2026-12-06 04:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_ops'
-down_revision = '0006_payments'
+down_revision = '0007_hardening'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from frontcounter.payments.providers.base import (
     RefundResult,
     Started,
     Truth,
+    UnusableWebhook,
     WebhookEvent,
 )
 from frontcounter.payments.providers.registry import provider_for, provider_for_new_payment, webhook_provider
@@ -20,6 +21,7 @@ __all__ = [
     "RefundResult",
     "Started",
     "Truth",
+    "UnusableWebhook",
     "WebhookEvent",
     "provider_for",
     "provider_for_new_payment",

@@ -28,6 +28,10 @@ class InvalidWebhook(Exception):
     """A webhook whose signature (or body) does not verify."""
 
 
+class UnusableWebhook(Exception):
+    """A correctly signed webhook whose body is not an event (e.g. not a JSON object): refused with a 400."""
+
+
 @dataclass(frozen=True)
 class Started:
     """A payment the provider has accepted: its reference there and where to send the payer."""

@@ -15,6 +15,7 @@ from frontcounter.payments.providers.base import (
     RefundResult,
     Started,
     Truth,
+    UnusableWebhook,
     WebhookEvent,
 )
 from frontcounter.payments.settings import StripeSettings, stripe_settings, stripe_webhook_secrets
@@ -133,20 +134,40 @@ class StripeProvider(PaymentProvider):
     def verify_webhook(cls, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify the Stripe-Signature header against each configured signing secret, then read the event."""
         signature = headers.get("Stripe-Signature", "")
+        try:
+            payload = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidWebhook("The body is not UTF-8.") from exc
         for secret in stripe_webhook_secrets():
             try:
-                event = stripe.Webhook.construct_event(body, signature, secret)
+                stripe.WebhookSignature.verify_header(payload, signature, secret)
             except stripe.SignatureVerificationError:
                 continue
-            except ValueError as exc:
-                raise InvalidWebhook("The body is not a Stripe event.") from exc
-            return WebhookEvent(str(event.id), str(event.type), _payment_ref(event))
+            return _read_event(payload)
         raise InvalidWebhook("No configured Stripe signing secret verifies this webhook.")
 
 
-def _payment_ref(event: stripe.Event) -> str | None:
-    """The PaymentIntent an event is about (itself, or the charge's or refund's), if any."""
-    obj = event.data.object
+def _read_event(payload: str) -> WebhookEvent:
+    """Read a signed body: UnusableWebhook unless it is a JSON object; an event without data concerns no payment."""
+    import json
+
+    try:
+        event = json.loads(payload)
+    except ValueError as exc:
+        raise UnusableWebhook("The body is not JSON.") from exc
+    if not isinstance(event, dict):
+        raise UnusableWebhook("The body is not a JSON object.")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not event_id:
+        raise UnusableWebhook("The event has no id.")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    ref = _payment_ref(obj) if isinstance(obj, dict) else None
+    return WebhookEvent(event_id, str(event_type or ""), ref)
+
+
+def _payment_ref(obj: Mapping[str, Any]) -> str | None:
+    """The PaymentIntent an event's object is about (itself, or the charge's or refund's), if any."""
     kind = _field(obj, "object")
     if kind == "payment_intent":
         return str(_field(obj, "id"))
