@@ -32,7 +32,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 API_ROLES = frozenset({"caseworker", "supervisor", "force_admin"})
 
 blp = TokenAuthBlueprint(
-    "liquor_api", __name__, url_prefix="/api/v1/liquor",
+    "liquor_api", __name__, url_prefix="/api/v1/liquor", service_key="liquor",
     description="Alcohol licensing: licensing authorities send notices and applications and read the police response",
 )
 

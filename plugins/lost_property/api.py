@@ -23,8 +23,10 @@ from marshmallow import Schema, fields, validate
 
 WRITE_ROLES = frozenset({"caseworker", "supervisor", "force_admin"})
 
-blp = TokenAuthBlueprint("lost_property_api", __name__, url_prefix="/api/v1/lost-property",
-                         description="Lost property: found items in store, their matches to lost reports")
+blp = TokenAuthBlueprint(
+    "lost_property_api", __name__, url_prefix="/api/v1/lost-property", service_key="lost_property",
+    description="Lost property: found items in store, their matches to lost reports",
+)
 
 
 class ItemQuerySchema(Schema):

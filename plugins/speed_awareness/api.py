@@ -36,6 +36,7 @@ API_ROLES = frozenset({"caseworker", "supervisor", "force_admin"})
 blp = TokenAuthBlueprint(
     "speed_awareness_api",
     __name__,
+    service_key="speed_awareness",
     url_prefix="/api/v1/speed-awareness",
     description="Speed awareness: load course offers from a camera or ticket office",
 )

@@ -55,7 +55,9 @@ def _booking(booking: Booking, reference: str | None) -> dict[str, Any]:
 
 def _slot_filters(args: dict[str, Any]) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        Slot.service_key.in_(requested_services(args.get("service"), enabled_service_keys()))
+        Slot.service_key.in_(requested_services(
+            args.get("service"), {k for k in enabled_service_keys() if current_api_client().allows(k)}
+        ))
     ]
     if "starts_from" in args:
         conditions.append(Slot.starts_at >= args["starts_from"])
@@ -90,8 +92,10 @@ def list_slots(args: dict[str, Any], pagination_parameters: Any) -> list[dict[st
 def list_bookings(args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
     """List the force's bookings with their slots, by slot start (soonest first); paginated."""
     conditions = _slot_filters(args)
-    roles = current_api_client().roles  # bookings carry people's details: only services the token may work
-    conditions.append(Slot.service_key.in_([k for k in enabled_service_keys() if may_use_service(k, roles=roles)]))
+    client = current_api_client()  # bookings carry people's details: only services the token may work
+    conditions.append(Slot.service_key.in_(
+        [k for k in enabled_service_keys() if client.allows(k) and may_use_service(k, roles=client.roles)]
+    ))
     if "slot" in args:
         conditions.append(Booking.slot_id == args["slot"])
     if "state" in args:

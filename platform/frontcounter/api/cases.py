@@ -40,10 +40,10 @@ def utc(value: datetime | None) -> datetime | None:
 def case_services() -> set[str]:
     """Keys of the force's switched-on services that have cases and whose staff_roles the token holds."""
     services = registry().services
-    roles = current_api_client().roles
+    client = current_api_client()
     return {
         key for key in enabled_service_keys()
-        if services[key].workflow is not None and may_use_service(key, roles=roles)
+        if services[key].workflow is not None and client.allows(key) and may_use_service(key, roles=client.roles)
     }
 
 

@@ -30,6 +30,11 @@ class ApiClient:
     token_id: int
     name: str
     roles: frozenset[str]
+    services: frozenset[str] = frozenset()
+
+    def allows(self, service_key: str) -> bool:
+        """True when the token may use `service_key`'s API (a token for no named service may use every one)."""
+        return not self.services or service_key in self.services
 
     @property
     def actor(self) -> str:
@@ -47,8 +52,11 @@ def _unauthorised(reason: str, message: str, error: str | None) -> ApiProblem:
     return ApiProblem(401, reason, message, headers={"WWW-Authenticate": challenge})
 
 
-def authenticate() -> None:
-    """Before each API request: resolve `Authorization: Bearer <token>` to its force and roles, or answer 401."""
+def authenticate(service_key: str | None = None) -> None:
+    """Before each API request: resolve `Authorization: Bearer <token>` to its force and roles, or answer 401.
+
+    On a blueprint that belongs to one service, a token made for other services only is answered 403.
+    """
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
@@ -59,10 +67,14 @@ def authenticate() -> None:
     token, tenant = found
     if not token.is_active:
         raise _unauthorised("token_revoked", _("The API token has been revoked."), "invalid_token")
-    g._fc_api_client = ApiClient(token_id=token.id, name=token.name, roles=frozenset(token.roles or ()))
+    client = ApiClient(token_id=token.id, name=token.name, roles=frozenset(token.roles or ()),
+                       services=frozenset(token.services or ()))
+    g._fc_api_client = client
     g._fc_api_tenant_reset = set_request_tenant(tenant.snapshot())
     if touch(token):
         db.session.commit()
+    if service_key is not None and not client.allows(service_key):
+        raise ApiProblem(403, "token_not_for_service", _("This API token is not for this service."))
 
 
 def _leave_force(exc: BaseException | None) -> None:
@@ -74,9 +86,10 @@ def _leave_force(exc: BaseException | None) -> None:
 class TokenAuthBlueprint(Blueprint):
     """A flask-smorest Blueprint whose every endpoint needs a force's API token (and says so in the OpenAPI)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, service_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.before_request(authenticate)
+        self.service_key = service_key  # the service this API belongs to: tokens for other services get 403
+        self.before_request(lambda: authenticate(service_key))
         self.teardown_request(_leave_force)
         self.register_error_handler(ApiProblem, problem_response)
         self._prepare_doc_cbks.append(self._prepare_security_doc)

@@ -31,4 +31,5 @@ class ApiTokenForm(FlaskForm):
         choices=[(role, ROLE_LABELS[role]) for role in GRANTABLE_ROLES],
         validators=[InputRequired(message=_l("Select at least one role"))],
     )
+    services = SelectMultipleField(_l("Services"), widget=GovCheckboxesInput(), choices=[], validate_choice=True)
     submit = SubmitField(_l("Create token"), widget=GovSubmitInput())

@@ -14,6 +14,8 @@ from frontcounter.api.tokens import ApiToken, issue_token, revoke_token
 from frontcounter.audit import record as audit
 from frontcounter.calendar import uk_time
 from frontcounter.extensions import db
+from frontcounter.plugins.manager import registry
+from frontcounter.tenancy.services import enabled_service_keys
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/<force>/staff/admin/api-tokens")
 
@@ -28,19 +30,27 @@ def _admins_only() -> None:
 def tokens() -> str:
     """The force's API tokens, newest first, with when each was last used."""
     rows = db.session.scalars(db.select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
-    return render_template("api/tokens.html", tokens=rows, role_labels=ROLE_LABELS, uk_time=uk_time)
+    names = {key: str(service.name) for key, service in registry().services.items()}
+    return render_template(
+        "api/tokens.html", tokens=rows, role_labels=ROLE_LABELS, uk_time=uk_time, service_names=names
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new_token() -> Response | str:
     """Create a token; the page that answers shows its secret, once."""
     form = ApiTokenForm()
+    services = registry().services
+    form.services.choices = [(key, str(services[key].name)) for key in sorted(enabled_service_keys() & services.keys())]
     if not form.validate_on_submit():
         return render_template("api/tokens_new.html", form=form)
     account = current_account()
-    token, secret = issue_token(form.name.data, form.roles.data, created_by=account.email if account else "")
+    token, secret = issue_token(
+        form.name.data, form.roles.data, created_by=account.email if account else "", services=form.services.data
+    )
     db.session.flush()
-    audit("api_token.created", target=f"api_token:{token.id}", after={"name": token.name, "roles": token.roles})
+    audit("api_token.created", target=f"api_token:{token.id}",
+          after={"name": token.name, "roles": token.roles, "services": token.services})
     db.session.commit()
     response = make_response(
         render_template("api/tokens_created.html", token=token, secret=secret, role_labels=ROLE_LABELS)

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy import JSON, DateTime, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontcounter.accounts.models import Role
@@ -31,6 +31,8 @@ class ApiToken(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The services whose API the token may use; empty means every service the force runs.
+    services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_by: Mapped[str] = mapped_column(String(320), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -52,8 +54,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(name: str, roles: list[str], *, created_by: str) -> tuple[ApiToken, str]:
-    """Create a token for the current force; returns the row (added, not committed) and the secret to show once."""
+def issue_token(
+    name: str, roles: list[str], *, created_by: str, services: list[str] | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for the current force (for `services` only, when given); returns the row and the secret."""
     unknown = set(roles) - set(GRANTABLE_ROLES)
     if unknown:
         raise ValueError(f"An API token cannot be granted {sorted(unknown)}")
@@ -62,6 +66,7 @@ def issue_token(name: str, roles: list[str], *, created_by: str) -> tuple[ApiTok
         name=name.strip(),
         token_hash=hash_token(secret),
         roles=sorted(set(roles)),
+        services=sorted(set(services or ())),
         created_by=created_by,
         created_at=datetime.now(UTC),
     )

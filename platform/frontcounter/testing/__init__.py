@@ -100,14 +100,20 @@ def add_staff(app: Flask, force: TenantRef, email: str, roles: list[str]) -> int
         return member.id
 
 
-def api_token(app: Flask, force: TenantRef, roles: tuple[str, ...] = ("caseworker",), name: str = "Test system") -> str:
-    """Issue an API token for `force` with `roles`; return the secret to send as `Authorization: Bearer ...`."""
+def api_token(
+    app: Flask,
+    force: TenantRef,
+    roles: tuple[str, ...] = ("caseworker",),
+    name: str = "Test system",
+    services: tuple[str, ...] = (),
+) -> str:
+    """Issue an API token for `force` with `roles` (for `services` only, when given); return its secret."""
     from frontcounter.api.tokens import issue_token
     from frontcounter.extensions import db
     from frontcounter.tenancy import tenant_context
 
     with app.app_context(), tenant_context(force):
-        _row, secret = issue_token(name, list(roles), created_by="tests@example.com")
+        _row, secret = issue_token(name, list(roles), created_by="tests@example.com", services=list(services))
         db.session.commit()
         return secret
 

@@ -9,7 +9,8 @@ from marshmallow import Schema, fields
 from frontcounter_sample.models import SamplePermit
 
 blp = TokenAuthBlueprint(
-    "sample_api", __name__, url_prefix="/api/v1/sample", description="Parking permits (the sample plugin)."
+    "sample_api", __name__, url_prefix="/api/v1/sample", description="Parking permits (the sample plugin).",
+    service_key="sample",
 )
 
 
