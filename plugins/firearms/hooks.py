@@ -34,6 +34,10 @@ def register_services() -> list[Service]:
             allows_guest=True,
             booking_rules=VISIT_RULES,
             extra={"platform_charge_pence": 198},
+            document_kinds={
+                "gp-information": _l("Medical information from your GP"),
+                "refusal-letter": _l("Refusal letter"),
+            },
         )
     ]
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from frontcounter.bookings import BookingRules
 from frontcounter.cases.models import Case
+from frontcounter.cases.notify import applicant_language
 from frontcounter.cases.tracking import tracking_token
 from frontcounter.notifications import send_email
 from frontcounter.plugins.manager import registry
@@ -39,11 +40,12 @@ def visit_url(case: Case) -> str:
 def ask_to_choose_visit(case: Case) -> None:
     """Email the applicant that they can now choose a home visit time, with the link to do it."""
     service = registry().services[case.service_key]
-    send_email(
-        case.applicant_email,
-        _("%(service)s: choose a home visit time (%(reference)s)", service=service.name, reference=case.reference),
-        "email/firearms/choose_visit",
-        case=case,
-        service=service,
-        link=visit_url(case),
-    )
+    with applicant_language(case):
+        send_email(
+            case.applicant_email,
+            _("%(service)s: choose a home visit time (%(reference)s)", service=service.name, reference=case.reference),
+            "email/firearms/choose_visit",
+            case=case,
+            service=service,
+            link=visit_url(case),
+        )

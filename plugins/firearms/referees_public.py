@@ -15,6 +15,7 @@ from frontcounter.accounts.tokens import make_token, read_token
 from frontcounter.audit import record as audit
 from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
+from frontcounter.cases.notify import applicant_language
 from frontcounter.documents.models import Document
 from frontcounter.documents.storage import storage
 from frontcounter.extensions import db
@@ -63,15 +64,16 @@ def request_references(case: Case) -> int:
     ).all()
     deadline = reply_by()
     for referee in referees:
-        send_email(
-            referee.email,
-            _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
-            "email/firearms/referee_request",
-            referee=referee,
-            case=case,
-            deadline=deadline,
-            link=external_url("firearms.referee", token=referee_token(referee)),
-        )
+        with applicant_language(case):
+            send_email(
+                referee.email,
+                _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
+                "email/firearms/referee_request",
+                referee=referee,
+                case=case,
+                deadline=deadline,
+                link=external_url("firearms.referee", token=referee_token(referee)),
+            )
     return len(referees)
 
 

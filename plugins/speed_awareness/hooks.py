@@ -32,6 +32,7 @@ def register_services() -> list[Service]:
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="speed_awareness.start",
+            asks_for_account=False,  # the driver's letter has a reference and PIN: no account needed
         )
     ]
 

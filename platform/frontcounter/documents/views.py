@@ -67,6 +67,10 @@ def case_documents_global(case: Case) -> list[Document]:
 def document_kind(kind: str) -> str:
     """Template filter: the readable name of a document kind ("photo" -> "Photo")."""
     label = KIND_LABELS.get(kind)
+    if label is None:
+        from frontcounter.plugins.manager import registry
+
+        label = next((s.document_kinds[kind] for s in registry().services.values() if kind in s.document_kinds), None)
     return str(label) if label is not None else kind.replace("-", " ").replace("_", " ").capitalize()
 
 

@@ -18,7 +18,11 @@ class Service:
     `key` is the stable identifier and URL segment (/<force>/<key>/); `code` is the two-letter
     part of case references; `settings_schema` validates the force's settings and gives the
     statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/;
-    `workflow` is the case type's state machine, which the core runs.
+    `workflow` is the case type's state machine, which the core runs. A service without a
+    `start_endpoint` has no public pages yet: force pages list it as coming soon, with no link.
+    `document_kinds` names the service's kinds of document in the page's language.
+    `asks_for_account=False` means the service has its own way in (such as a reference and PIN
+    from a letter), so force pages link straight to `start_endpoint` with no account choice.
     """
 
     key: str
@@ -30,11 +34,18 @@ class Service:
     staff_blueprint: Blueprint | None = None
     start_endpoint: str | None = None
     allows_guest: bool = False
+    asks_for_account: bool = True
+    document_kinds: dict[str, Any] = field(default_factory=dict)  # kind -> its name (lazy gettext), for pages
     workflow: Workflow | None = None
     booking_rules: Any = None
     plugin_name: str = ""
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_public_pages(self) -> bool:
+        """True when the service has pages the public can start from."""
+        return bool(self.start_endpoint)
 
     def default_settings(self) -> dict[str, Any]:
         """Return the settings with every statutory or national default filled in."""

@@ -33,6 +33,8 @@ class TenantFileSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     area = fields.String(load_default="")
+    name_cy = fields.String(load_default="", validate=validate.Length(max=200))
+    area_cy = fields.String(load_default="", validate=validate.Length(max=500))
     postcode_areas = fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{1,2}$")), load_default=list)
     languages = fields.List(fields.String(validate=validate.OneOf(["en", "cy"])), load_default=lambda: ["en"])
     hostnames = fields.List(fields.String(), load_default=list)
@@ -93,8 +95,8 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
             report.changes.append(f"{data['slug']}: created")
         data["closure_days"] = [day.isoformat() for day in data["closure_days"]]
         for attr in (
-            "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
-            "closure_days",
+            "name", "code", "area", "name_cy", "area_cy", "postcode_areas", "languages", "hostnames", "branding",
+            "contact", "nation", "closure_days",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()

@@ -15,7 +15,12 @@ bp = Blueprint("force", __name__, url_prefix="/<force>")
 @bp.get("/")
 def home() -> str:
     """The force's home page: its switched-on services in its branding."""
-    return render_template("force/home.html", services=enabled_services())
+    services = enabled_services()
+    return render_template(
+        "force/home.html",
+        services=[s for s in services if s.has_public_pages],
+        coming_soon=[s for s in services if not s.has_public_pages],
+    )
 
 
 @bp.route("/start/<service_key>", methods=["GET", "POST"])
@@ -25,7 +30,7 @@ def start(service_key: str) -> Response | str:
     if service is None or not is_enabled(service_key) or not service.start_endpoint:
         abort(404)
     target = url_for(service.start_endpoint)
-    if current_account() is not None:
+    if current_account() is not None or not service.asks_for_account:
         return redirect(target)
     if request.method == "POST" and service.allows_guest and request.form.get("how") == "guest":
         session.setdefault("guest_services", [])
