@@ -9,7 +9,16 @@ from frontcounter.bookings.holds import expire_holds
 from frontcounter.bookings.models import Booking, BookingState, Slot
 from frontcounter.bookings.queries import available_query, available_slots
 from frontcounter.bookings.rules import BookingRefused, BookingRules, rules_for
-from frontcounter.bookings.service import active_booking, active_bookings, book, cancel, confirm, hold, reschedule
+from frontcounter.bookings.service import (
+    active_booking,
+    active_bookings,
+    book,
+    cancel,
+    confirm,
+    hold,
+    reschedule,
+    why_not_changeable,
+)
 from frontcounter.bookings.slots import SlotSpec, cancel_slot, change_capacity, create_slots
 
 __all__ = [
@@ -33,4 +42,5 @@ __all__ = [
     "hold",
     "reschedule",
     "rules_for",
+    "why_not_changeable",
 ]
