@@ -33,6 +33,9 @@ def register_services() -> list[Service]:
             start_endpoint="firearms.start",
             allows_guest=True,
             booking_rules=VISIT_RULES,
+            kept_when_off=(
+                "firearms.case", "firearms.pay", "firearms.referee", "firearms.visit", "firearms.visit_confirm",
+            ),
             extra={"platform_charge_pence": 198},
             document_kinds={
                 "gp-information": _l("Medical information from your GP"),
@@ -98,3 +101,27 @@ def seed_demo_data(tenant: Any) -> None:
     from frontcounter_firearms.demo import seed
 
     seed(tenant)
+
+
+@hookimpl
+def account_drafts(account_id: int) -> list[Any]:
+    """The account's unsent firearms applications in every force, for its account page."""
+    from flask import url_for
+    from frontcounter.accounts.overview import AccountDraft
+    from frontcounter.extensions import db
+    from frontcounter.tenancy import platform_wide
+    from frontcounter.tenancy.models import Tenant
+    from frontcounter_firearms.drafts import Draft
+
+    with platform_wide("a person's own unsent applications, for their account page"):
+        rows = db.session.execute(
+            db.select(Draft.tenant_id, Tenant.slug, Draft.updated_at)
+            .join(Tenant, Tenant.id == Draft.tenant_id)
+            .where(Draft.account_id == account_id, Draft.case_id.is_(None))
+            .order_by(Draft.id.desc())
+            .limit(50)
+        ).all()
+    return [
+        AccountDraft(tenant_id, "firearms", url_for("firearms.apply", force=slug), updated_at)
+        for tenant_id, slug, updated_at in rows
+    ]

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, session
+import re
+
+from flask import Blueprint, abort, current_app, g, render_template, request, session
+from flask_babel import gettext as _
 
 from frontcounter.accounts.auth import current_account, login_required
 from frontcounter.cases import engine
+from frontcounter.cases.lookup import send_tracking_link
 from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.cases.tracking import case_id_from_token
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
+from frontcounter.tenancy.services import switched_off_service
 
 bp = Blueprint("cases_public", __name__, url_prefix="/<force>")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def client_ip() -> str:
+    """The visitor's address, for rate limits."""
+    return (request.remote_addr or "unknown")[:64]
+
+
+def may_see_case(case: Case) -> bool:
+    """True when this browser may see the case without a link: its applicant is signed in, or it followed it."""
+    account = current_account()
+    if account is not None and case.applicant_account_id == account.id:
+        return True
+    return case.id in session.get("tracked_cases", [])
 
 
 def visible_case(reference: str, token: str | None) -> Case:
@@ -34,12 +53,37 @@ def visible_case(reference: str, token: str | None) -> Case:
 def track(reference: str) -> str:
     """The tracking page: where the case is, what happened, and what comes next."""
     case = visible_case(reference, request.args.get("token"))
+    g.service_switched_off = switched_off_service(case.service_key)
     workflow = engine.workflow_for(case.service_key)
     events = db.session.scalars(
         db.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
     ).all()
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
                            events=events, service=registry().services[case.service_key])
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def find() -> str | tuple[str, int]:
+    """Track an application: the reference and email address get the tracking link emailed, rate limited.
+
+    The answer is the same whether or not such an application exists, so the page reveals nothing.
+    """
+    reference = request.form.get("reference", "").strip().upper()[:32]
+    email = request.form.get("email", "").strip()[:320]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not reference:
+            errors["reference"] = _("Enter the reference of your application")
+        if not EMAIL.match(email):
+            errors["email"] = _("Enter an email address in the correct format, like name@example.com")
+        if not errors:
+            if not send_tracking_link(reference, email, client_ip()):
+                minutes = max(1, current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60)
+                errors["reference"] = _("Too many attempts. Wait %(n)d minutes and try again.", n=minutes)
+                return render_template("cases/find.html", reference=reference, email=email, errors=errors), 429
+            return render_template("cases/find_sent.html", email=email)
+    status = 400 if errors else 200
+    return render_template("cases/find.html", reference=reference, email=email, errors=errors), status
 
 
 @bp.get("/your-cases")

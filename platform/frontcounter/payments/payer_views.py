@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from frontcounter.cases.models import Case
+from frontcounter.cases.public_views import may_see_case
 from frontcounter.extensions import db
 from frontcounter.payments.models import Payment, PaymentState, SandboxPayment
 from frontcounter.payments.providers import ProviderError, provider_for
@@ -52,8 +55,20 @@ def returned(payment_public_id: str) -> Response:
     category, message = _OUTCOME_MESSAGES.get(
         PaymentState(payment.state), ("info", lambda: _("Your payment has not finished yet."))
     )
+    case = db.session.get(Case, payment.case_id)
+    if case is None or not _may_follow(payment, case):
+        # Another browser or device: say what happened here, not over a page it may not open.
+        return render_template("payments/returned.html", payment=payment, case=case, message=message(),
+                               category=category, paid=payment.state == PaymentState.SUCCESS)
     flash(message(), category)
     return redirect(payment.next_url)
+
+
+def _may_follow(payment: Payment, case: Case) -> bool:
+    """True when this browser can open the page after paying (its link carries a token, or it may see the case)."""
+    if "token" in parse_qs(urlsplit(payment.next_url).query):
+        return True
+    return may_see_case(case)
 
 
 @bp.route("/<force>/payments/<payment_public_id>/sandbox", methods=["GET", "POST"])

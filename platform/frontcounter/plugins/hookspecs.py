@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import click
     from flask_smorest import Api
 
+    from frontcounter.accounts.overview import AccountDraft
     from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
     from frontcounter.plugins.service import Service
     from frontcounter.tenancy.context import TenantRef
@@ -84,3 +85,8 @@ def erase_person(tenant: TenantRef, person: PersonQuery, reason: str) -> Erasure
 @hookspec
 def retention_policies(tenant: TenantRef) -> list[RetentionPolicy]:
     """Return this plugin's retention periods for `tenant`; the sweeper applies them daily."""
+
+
+@hookspec
+def account_drafts(account_id: int) -> list[AccountDraft]:
+    """Return the unfinished applications of this public account, in every force (for its account page)."""

@@ -20,6 +20,9 @@ class Service:
     statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/;
     `workflow` is the case type's state machine, which the core runs. A service without a
     `start_endpoint` has no public pages yet: force pages list it as coming soon, with no link.
+    `kept_when_off` lists the public endpoints (tracking, paying, managing a booking) that keep working,
+    with an explanation, for people who already have a case when a force switches the service off;
+    every other page of the service then explains that it is not available online.
     `document_kinds` names the service's kinds of document in the page's language.
     `asks_for_account=False` means the service has its own way in (such as a reference and PIN
     from a letter), so force pages link straight to `start_endpoint` with no account choice.
@@ -35,6 +38,7 @@ class Service:
     start_endpoint: str | None = None
     allows_guest: bool = False
     asks_for_account: bool = True
+    kept_when_off: tuple[str, ...] = ()  # public endpoints existing customers keep when the force switches it off
     document_kinds: dict[str, Any] = field(default_factory=dict)  # kind -> its name (lazy gettext), for pages
     workflow: Workflow | None = None
     booking_rules: Any = None

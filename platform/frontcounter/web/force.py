@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from frontcounter.accounts.auth import current_account
 from frontcounter.plugins.manager import registry
-from frontcounter.tenancy.services import enabled_services, is_enabled
+from frontcounter.tenancy.services import enabled_services, is_enabled, switched_off_service
 
 bp = Blueprint("force", __name__, url_prefix="/<force>")
 
@@ -24,9 +24,11 @@ def home() -> str:
 
 
 @bp.route("/start/<service_key>", methods=["GET", "POST"])
-def start(service_key: str) -> Response | str:
+def start(service_key: str) -> Response | str | tuple[str, int]:
     """Before a service: sign in, create an account, or (where allowed) continue as a guest."""
     service = registry().services.get(service_key)
+    if service is not None and switched_off_service(service_key) is not None:
+        return render_template("errors/service_off.html", service=service), 404
     if service is None or not is_enabled(service_key) or not service.start_endpoint:
         abort(404)
     target = url_for(service.start_endpoint)

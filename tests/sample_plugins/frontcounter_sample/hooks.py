@@ -29,6 +29,7 @@ def register_services() -> list[Service]:
             staff_blueprint=views.staff,
             start_endpoint="sample.start",
             allows_guest=True,
+            kept_when_off=("sample.pay",),
         )
     ]
 
