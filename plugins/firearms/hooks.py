@@ -31,6 +31,7 @@ def register_services() -> list[Service]:
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="firearms.start",
+            pay_endpoint="firearms.pay",
             allows_guest=True,
             booking_rules=VISIT_RULES,
             kept_when_off=(

@@ -7,12 +7,14 @@ import re
 from flask import Blueprint, abort, current_app, g, render_template, request, session
 from flask_babel import gettext as _
 
+from frontcounter.accounts import ratelimit
 from frontcounter.accounts.auth import current_account, login_required
 from frontcounter.cases import engine
 from frontcounter.cases.lookup import send_tracking_link
 from frontcounter.cases.models import Case, CaseEvent
-from frontcounter.cases.tracking import case_id_from_token
+from frontcounter.cases.tracking import case_id_from_token, tracking_token
 from frontcounter.extensions import db
+from frontcounter.payments.owed import email_pay_link, pay_url
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.services import switched_off_service
 
@@ -23,6 +25,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def client_ip() -> str:
     """The visitor's address, for rate limits."""
     return (request.remote_addr or "unknown")[:64]
+
+
+@bp.app_template_global("tracking_token")
+def _tracking_token_global(case: Case) -> str:
+    """Template global: the token that opens this case's pages for its applicant on any device."""
+    return tracking_token(case)
 
 
 def may_see_case(case: Case) -> bool:
@@ -59,7 +67,21 @@ def track(reference: str) -> str:
         db.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)
     ).all()
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
-                           events=events, service=registry().services[case.service_key])
+                           events=events, service=registry().services[case.service_key], pay_at=pay_url(case),
+                           token=tracking_token(case))
+
+
+@bp.post("/track/<reference>/pay-later")
+def pay_later(reference: str) -> str:
+    """Pay later: email the applicant a link to pay from any device, and say so."""
+    case = visible_case(reference, request.form.get("token"))
+    key = f"pay-later:{case.reference}"
+    emailed = False
+    if not ratelimit.is_locked(key, client_ip()):  # a few emails per case, not a mail cannon
+        emailed = email_pay_link(case)
+        ratelimit.record(key, client_ip(), False)  # commits, with the email
+    return render_template("cases/pay_later.html", case=case, emailed=emailed, pay_at=pay_url(case),
+                           token=tracking_token(case))
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -20,6 +20,8 @@ class Service:
     statutory defaults; blueprints are mounted at /<force>/<key>/ and /<force>/staff/<key>/;
     `workflow` is the case type's state machine, which the core runs. A service without a
     `start_endpoint` has no public pages yet: force pages list it as coming soon, with no link.
+    `pay_endpoint` is where an unpaid case (one in a source state of `payment_transition`) pays: the
+    core's tracking page and its "pay later" email link there, with the case's tracking token.
     `kept_when_off` lists the public endpoints (tracking, paying, managing a booking) that keep working,
     with an explanation, for people who already have a case when a force switches the service off;
     every other page of the service then explains that it is not available online.
@@ -38,6 +40,8 @@ class Service:
     start_endpoint: str | None = None
     allows_guest: bool = False
     asks_for_account: bool = True
+    pay_endpoint: str | None = None  # public endpoint (taking `reference`) where an unpaid case pays what it owes
+    payment_transition: str = "pay"  # the transition its payment fires: a case that can fire it is unpaid
     kept_when_off: tuple[str, ...] = ()  # public endpoints existing customers keep when the force switches it off
     document_kinds: dict[str, Any] = field(default_factory=dict)  # kind -> its name (lazy gettext), for pages
     workflow: Workflow | None = None
