@@ -99,10 +99,27 @@ def _schema(backend_urls: dict[str, str]) -> None:
 
 @pytest.fixture(scope="session")
 def app(backend_urls: dict[str, str], _schema: None):
-    """The app under test (shared; each test gets clean tables)."""
+    """The app under test (shared; each test gets clean tables); every HTML page it serves is checked for
+    template markup shown as text."""
     from frontcounter import create_app
 
-    return create_app(base_config(backend_urls))
+    from tests.support import markup
+
+    app = create_app(base_config(backend_urls))
+    markup.install(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _no_escaped_markup(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test when any page it reached shows template markup as text (`&lt;span id=...`)."""
+    from tests.support import markup
+
+    markup.FOUND.clear()
+    yield
+    if markup.FOUND and "allows_escaped_markup" not in request.keywords:
+        found, markup.FOUND[:] = list(markup.FOUND), []
+        pytest.fail("Escaped markup reached the page:\n" + "\n".join(found[:5]), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: F401
+from tests.conftest import _clean_tables, _no_escaped_markup, _schema, app, backend_urls, ctx, make_force  # noqa: F401
 
 TODAY = date(2026, 3, 15)
 

@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 import frontcounter_speed_awareness.models  # noqa: E402, F401  (the tables exist before the schema is built)
 
-from tests.conftest import _clean_tables, _schema, app, backend_urls, ctx, make_force  # noqa: E402, F401
+from tests.conftest import _clean_tables, _no_escaped_markup, _schema, app, backend_urls, ctx, make_force  # noqa: E402, F401
 
 
 @pytest.fixture
