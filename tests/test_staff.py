@@ -112,7 +112,7 @@ def test_service_settings_are_validated_and_shown_on_the_service(app, client, fo
     assert 'value="250.00"' in too_much and "£</div>" in too_much.replace("\n", "").replace(" ", "")
     assert "£25.00" in client.get("/alpha/sample/").get_data(as_text=True)
     good = submit(
-        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "31.50", "max_permits": "2"}
+        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "31.5", "max_permits": "2"}
     )
     assert good.status_code == 302
     assert "£31.50" in client.get("/alpha/sample/").get_data(as_text=True)
