@@ -41,7 +41,7 @@ def test_the_language_switch_is_outside_the_collapsible_menu(app, client):
     page = client.get("/gwent/").get_data(as_text=True)
     navigation = page.split('class="govuk-service-navigation"')[1].split("</section>")[0]
     assert "Cymraeg" not in navigation
-    assert re.search(r'<nav class="govuk-width-container fc-language-switch"[^>]*>.*?lang="cy">Cymraeg</a>', page,
+    assert re.search(r'<nav class="fc-language-switch"[^>]*>.*?lang="cy">Cymraeg</a>', page,
                      re.S)
 
 
