@@ -51,7 +51,9 @@ def fill_address(scope, line1: str) -> None:
 
 
 def press_continue(page) -> None:  # noqa: F811 - page is the fixture's playwright Page
-    page.locator("#continue").click()
+    """Press Continue and wait for the next page to load (never read the old page)."""
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#continue").click()
 
 
 def move_case(app, force, reference: str, *names: str, note: str = "") -> None:
@@ -86,7 +88,7 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     page.get_by_label("Phone number").fill("01632 960 001")
     page.get_by_label("Email address").fill("alex@example.com")
     press_continue(page)
-    assert page.locator(".govuk-error-summary").count() == 0, page.content()[:3000]
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
     fill_address(page, "1 High Street")
     fill_date(page, "Date you moved in", date(TEN_YEARS_AGO, 1, 1))
@@ -132,22 +134,23 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
         referee.locator(f"input[name='referees-{i}-firearms_dealer'][value='no']").check()
         referee.locator(f"input[name='referees-{i}-police'][value='no']").check()
     press_continue(page)
-    assert page.locator(".govuk-error-summary").count() == 0, page.content()[:3000]
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
     page.set_input_files("#photo", photo_file(tmp_path))
     press_continue(page)
     page.set_input_files("#gp-information", gp_form_file(tmp_path))
     press_continue(page)
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending your application"
-    assert "£198.00" in page.locator("#fee").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your application")
+    expect(page.locator("#fee")).to_contain_text("£198.00")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     page.get_by_label("I declare that the information I have given is true and complete").check()
     page.get_by_role("button", name="Accept and pay").click()
     page.get_by_role("button", name="Pay £198.00").click()
     page.get_by_label("Pay successfully").check()
     page.get_by_role("button", name="Continue").click()
-    assert "Received" in page.locator("#current-state").inner_text()
+    expect(page.locator("#current-state")).to_contain_text("Received")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"ALP-FA-\d\d-\d+"))
     reference = re.search(r"ALP-FA-\d\d-\d+", page.get_by_role("heading", level=1).inner_text()).group(0)
 
     move_case(app, alpha, reference, "accept")
@@ -178,12 +181,12 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     page.locator("input[name='slot_id']").first.check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Confirm home visit").click()
-    assert "Home visit booked" in page.locator("#current-state").inner_text()
-    assert page.locator("#booking-state").inner_text() == "Confirmed"
+    expect(page.locator("#current-state")).to_contain_text("Home visit booked")
+    expect(page.locator("#booking-state")).to_have_text("Confirmed")
 
     move_case(app, alpha, reference, "record_visit", note="Cabinet bolted to the wall; form cross-checked.")
     move_case(app, alpha, reference, "grant")
     run_jobs(app)  # the certificate PDFs
     page.goto(tracking)
-    assert "Granted" in page.locator("#current-state").inner_text()
+    expect(page.locator("#current-state")).to_contain_text("Granted")
     expect(page.locator("#case-documents").get_by_text("firearm-certificate-ALP-FAC-")).to_be_visible()

@@ -25,6 +25,7 @@ from frontcounter_firearms.models import BackgroundCheck, Certificate
 from frontcounter_firearms.rules import expiry_for
 from frontcounter_firearms.visits import arrange_visit
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import add_staff, csrf_token, live_url, mailbox, page, run_jobs, staff_sign_in, submit  # noqa: F401
 from tests.test_documents import _pdf_text
@@ -359,7 +360,7 @@ def test_the_visits_page_works_on_a_phone(app, firearms_forces, page, live_url):
     page.get_by_label("Satisfactory: send for a decision with no concerns").check()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Record the outcome").click()
-    assert "Visit recorded" in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text("Visit recorded")  # waits for the next page: never reads mid-way
     assert _case(app, alpha, reference).state == "decision"
 
 
