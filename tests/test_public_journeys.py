@@ -46,7 +46,7 @@ def test_a_service_without_public_pages_is_listed_as_coming_soon_with_no_link(cl
     home = client.get("/alpha/").get_data(as_text=True)
     coming = home.split('id="coming-soon"')[1].split("</ul>")[0]
     assert "Parking permits" in coming and "<a " not in coming
-    assert 'id="services"' not in home and "Contact us to use them now" in home
+    assert 'id="services"' not in home and "To use them now, contact Alpha Police on 101" in home
 
 
 # -- pay later -----------------------------------------------------------------------------------------

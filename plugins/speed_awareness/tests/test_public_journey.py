@@ -490,3 +490,11 @@ def test_a_late_change_moves_the_course_and_takes_the_late_change_fee(app, force
         amounts = db.session.scalars(db.select(Payment.amount_pence).order_by(Payment.id)).all()
         assert amounts == [8000, 1000]
         assert all(not p.discrepancy for p in db.session.scalars(db.select(Payment)))
+
+
+def test_the_force_page_links_straight_to_the_letter_details_page(app, forces, client):  # noqa: F811
+    home = client.get("/alpha/").get_data(as_text=True)
+    assert 'href="/alpha/speed_awareness/">Speed awareness and driver courses</a>' in home
+    start = client.get("/alpha/start/speed_awareness")  # an old link to the account choice goes straight on too
+    assert start.status_code == 302 and start.headers["Location"] == "/alpha/speed_awareness/"
+    assert "Offer reference" in client.get("/alpha/speed_awareness/").get_data(as_text=True)
