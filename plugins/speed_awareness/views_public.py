@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
 from frontcounter.bookings import Booking, BookingRefused, BookingState, Slot, active_booking, why_not_changeable
@@ -20,6 +20,7 @@ from frontcounter.cases.public_views import visible_case
 from frontcounter.cases.tracking import tracking_token
 from frontcounter.extensions import db
 from frontcounter.payments import PaymentRefused
+from frontcounter.tenancy.contact import contact_text
 from frontcounter.tenancy.services import service_settings
 from frontcounter_speed_awareness.courses import course_label
 from frontcounter_speed_awareness.models import Offer
@@ -257,7 +258,11 @@ def manage(reference: str) -> Any:
         case=case,
         offer=found,
         booking=confirmed,
-        no_change=why_not_changeable(confirmed, rules) if confirmed is not None else None,
+        no_change=(
+            _("Changing the date is not available online any more. Contact %(contact)s.", contact=contact_text())
+            if g.get("service_switched_off") is not None
+            else why_not_changeable(confirmed, rules) if confirmed is not None else None
+        ),
         no_cancel=why_not_changeable(confirmed, rules, cancelling=True) if confirmed is not None else None,
         details=session_details(booking.slot) if booking is not None else {},
         fees_due=fees_outstanding_pence(case),

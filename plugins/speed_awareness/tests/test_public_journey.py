@@ -498,3 +498,23 @@ def test_the_force_page_links_straight_to_the_letter_details_page(app, forces, c
     start = client.get("/alpha/start/speed_awareness")  # an old link to the account choice goes straight on too
     assert start.status_code == 302 and start.headers["Location"] == "/alpha/speed_awareness/"
     assert "Offer reference" in client.get("/alpha/speed_awareness/").get_data(as_text=True)
+
+
+def test_a_driver_keeps_their_booking_page_when_the_force_switches_the_service_off(app, forces, client, places):  # noqa: F811
+    from frontcounter.tenancy import TenantService
+
+    alpha = forces[0]
+    add_offer(app, alpha)
+    book_and_pay(client, add_session(app, alpha, places["near"], 20))
+    case = case_of(app, alpha)
+    with app.app_context(), tenant_context(alpha):
+        db.session.scalar(db.select(TenantService).filter_by(service_key="speed_awareness")).enabled = False
+        db.session.commit()
+    manage = client.get(f"/alpha/speed_awareness/booking/{case.reference}")
+    text = text_of(manage)
+    assert manage.status_code == 200 and "no longer offers Speed awareness and driver courses online" in text
+    html = manage.get_data(as_text=True)
+    assert 'id="change-link"' not in html and 'id="cancel-link"' in html  # read-only, but a place can be given up
+    start = client.get("/alpha/speed_awareness/")
+    assert start.status_code == 404 and "is not available online" in text_of(start)
+    assert client.get(f"/alpha/speed_awareness/booking/{case.reference}/change").status_code == 404
