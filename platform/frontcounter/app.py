@@ -164,9 +164,9 @@ def _gate_public(key: str) -> Any:
     service = switched_off_service(key)
     if service is None:
         require_enabled(key)  # never switched on here: not found
-    g.service_switched_off = service
     if request.endpoint in service.kept_when_off:
-        return None  # existing customers keep their links; the page explains
+        g.service_switched_off = service  # existing customers keep their links; the banner explains
+        return None
     return render_template("errors/service_off.html", service=service), 404
 
 
