@@ -83,3 +83,30 @@ def test_welsh_hidden_error_prefix_and_password_button(app, client):
 
     response = client.post("/gwent/track", data={"reference": "", "email": "", "csrf_token": csrf_token(page)})
     assert '<span class="govuk-visually-hidden">Gwall:</span>' in response.get_data(as_text=True)
+
+
+def test_document_kinds_are_named_in_the_page_language_including_a_services_own(app):
+    from frontcounter.documents.views import document_kind
+    from frontcounter.web.i18n import in_language
+
+    with app.test_request_context("/"):
+        with in_language("cy"):
+            assert document_kind("photo") == "Llun"
+            assert document_kind("gp-information") == "Gwybodaeth feddygol gan eich meddyg teulu"  # declared by firearms
+        assert document_kind("gp-information") == "Medical information from your GP"
+        assert document_kind("something-else") == "Something else"
+
+
+def test_gov_uk_component_texts_are_welsh_on_welsh_pages(app):
+    from flask import render_template_string
+    from frontcounter.web.i18n import in_language
+
+    source = (
+        '{% from "govuk_frontend_jinja/components/warning-text/macro.html" import govukWarningText %}'
+        '{% from "govuk_frontend_jinja/components/pagination/macro.html" import govukPagination %}'
+        '{{ govukWarningText({"text": "x"}) }}'
+        '{{ govukPagination({"previous": {"href": "/p1"}, "next": {"href": "/p3"}, "items": [{"number": 2, "href": "/p2"}]}) }}'
+    )
+    with app.test_request_context("/"), in_language("cy"):
+        page = render_template_string(source)
+    assert "Rhybudd" in page and "Blaenorol" in page and "Nesaf" in page and 'aria-label="Tudalen 2"' in page
