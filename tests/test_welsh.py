@@ -92,7 +92,8 @@ def test_document_kinds_are_named_in_the_page_language_including_a_services_own(
     with app.test_request_context("/"):
         with in_language("cy"):
             assert document_kind("photo") == "Llun"
-            assert document_kind("gp-information") == "Gwybodaeth feddygol gan eich meddyg teulu"  # declared by firearms
+            # a kind a service declares (Service.document_kinds), in its own catalogue
+            assert document_kind("gp-information") == "Gwybodaeth feddygol gan eich meddyg teulu"
         assert document_kind("gp-information") == "Medical information from your GP"
         assert document_kind("something-else") == "Something else"
 
@@ -105,7 +106,8 @@ def test_gov_uk_component_texts_are_welsh_on_welsh_pages(app):
         '{% from "govuk_frontend_jinja/components/warning-text/macro.html" import govukWarningText %}'
         '{% from "govuk_frontend_jinja/components/pagination/macro.html" import govukPagination %}'
         '{{ govukWarningText({"text": "x"}) }}'
-        '{{ govukPagination({"previous": {"href": "/p1"}, "next": {"href": "/p3"}, "items": [{"number": 2, "href": "/p2"}]}) }}'
+        '{{ govukPagination({"previous": {"href": "/p1"}, "next": {"href": "/p3"},'
+        ' "items": [{"number": 2, "href": "/p2"}]}) }}'
     )
     with app.test_request_context("/"), in_language("cy"):
         page = render_template_string(source)
