@@ -166,6 +166,27 @@ def test_the_account_page_lists_the_persons_cases_in_every_force(app, client, fo
     assert "Alpha Police" in page and "Bravo Police" in page and "Waiting for payment" in page
 
 
+def test_the_account_page_lists_upcoming_bookings(app, client, forces):
+    from datetime import timedelta
+
+    from frontcounter.bookings import SlotSpec, book, create_slots
+    from frontcounter.bookings.times import now_utc
+    from frontcounter.cases.engine import find_case
+
+    public_account(app, "pat@example.com")
+    submit(client, "/account/sign-in", {"email": "pat@example.com", "password": PASSWORD})
+    reference = apply_for_permit(client, email="pat@example.com")
+    with app.app_context(), tenant_context(forces[0]):
+        starts = now_utc().replace(microsecond=0) + timedelta(days=5)
+        (soon,) = create_slots("sample", [SlotSpec("visit", starts, starts + timedelta(hours=1), 2)])
+        case = find_case(reference)
+        book(soon, case, actor="test", email="pat@example.com")
+        db.session.commit()
+    page = client.get("/account/").get_data(as_text=True)
+    bookings = page.split('id="account-bookings"')[1].split("</ul>")[0]
+    assert reference in bookings and "Parking permits" in bookings and "Alpha Police" in bookings
+
+
 # -- a service the force switched off ---------------------------------------------------------------------
 
 
