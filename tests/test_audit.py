@@ -62,7 +62,7 @@ def test_only_force_admins_read_the_audit_log(app, forces):
 
 def test_a_staff_action_appears_with_who_what_and_before_and_after(app, admin, forces):
     response = submit(
-        admin, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "3100", "max_permits": "3"}
+        admin, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "31.00", "max_permits": "3"}
     )
     assert response.status_code == 302
     page = admin.get(AUDIT).get_data(as_text=True)

@@ -81,7 +81,7 @@ def test_force_admin_switches_a_service_off_and_its_pages_404(app, client, force
     staff_sign_in(client, app, "alpha", "admin@alpha.example.com")
     assert client.get("/alpha/sample/").status_code == 200
     response = submit(
-        client, "/alpha/staff/admin/services/sample", {"enabled": "no", "permit_fee_pence": "2500", "max_permits": "3"}
+        client, "/alpha/staff/admin/services/sample", {"enabled": "no", "permit_fee_pence": "25.00", "max_permits": "3"}
     )
     assert response.status_code == 302
     assert "Parking permits settings saved" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -104,9 +104,15 @@ def test_service_settings_are_validated_and_shown_on_the_service(app, client, fo
     assert bad.status_code == 200 and "govuk-error-summary" in page
     assert 'href="#permit_fee_pence"' in page and 'href="#max_permits"' in page
     assert 'value="lots"' in page  # what was typed is kept
+    assert "Enter permit fee in pounds, like 12.50" in page
+    too_much = submit(
+        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "£250", "max_permits": "2"}
+    ).get_data(as_text=True)
+    assert "Permit fee must be between £0.00 and £100.00" in too_much and 'value="£250"' not in too_much
+    assert 'value="250.00"' in too_much and "£</div>" in too_much.replace("\n", "").replace(" ", "")
     assert "£25.00" in client.get("/alpha/sample/").get_data(as_text=True)
     good = submit(
-        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "3150", "max_permits": "2"}
+        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "31.5", "max_permits": "2"}
     )
     assert good.status_code == 302
     assert "£31.50" in client.get("/alpha/sample/").get_data(as_text=True)
@@ -121,7 +127,7 @@ def test_settings_change_is_audited_with_before_and_after(app, client, forces):
     add_staff(app, forces[0], "admin@alpha.example.com", ["force_admin"])
     staff_sign_in(client, app, "alpha", "admin@alpha.example.com")
     submit(
-        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "100", "max_permits": "3"}
+        client, "/alpha/staff/admin/services/sample", {"enabled": "yes", "permit_fee_pence": "1", "max_permits": "3"}
     )
     with app.app_context(), tenant_context(forces[0]):
         [event] = db.session.scalars(db.select(AuditEvent).filter_by(action="service.settings_changed")).all()

@@ -165,6 +165,22 @@ def _register_api(app: Flask, registry: Any) -> None:
     app.register_blueprint(docs.bp)
 
 
+def _gate_public(key: str) -> Any:
+    from flask import g, render_template, request
+
+    from frontcounter.tenancy.services import is_enabled, require_enabled, switched_off_service
+
+    if is_enabled(key):
+        return None
+    service = switched_off_service(key)
+    if service is None:
+        require_enabled(key)  # never switched on here: not found
+    if request.endpoint in service.kept_when_off:
+        g.service_switched_off = service  # existing customers keep their links; the banner explains
+        return None
+    return render_template("errors/service_off.html", service=service), 404
+
+
 def _register_services(app: Flask, registry: Any) -> None:
     from flask import request
 
@@ -183,10 +199,11 @@ def _register_services(app: Flask, registry: Any) -> None:
 
     @app.before_request
     def _gate_service_pages() -> Any:
-        """404 for a service the force has not switched on; staff pages need signed-in staff."""
+        """A service the force has not switched on: 404, or (switched off) its kept pages with an explanation and
+        a page saying it is not available online for the rest; staff pages need signed-in staff."""
         name = (request.blueprint or "").split(".")[0]
         if name in public:
-            require_enabled(public[name])
+            return _gate_public(public[name])
         elif name in staff:
             require_enabled(staff[name])
             return require_staff()

@@ -38,15 +38,17 @@ def register_services() -> list[Service]:
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="firearms.start",
+            pay_endpoint="firearms.pay",
             allows_guest=True,
             booking_rules=VISIT_RULES,
-            extra={
-                "platform_charge_pence": 198,
-                "document_kinds": {
-                    "gp-information": _l("GP's medical information"),
-                    "refusal-letter": _l("Refusal letter"),
-                    "visit-photo": _l("Home visit photo"),
-                },
+            kept_when_off=(
+                "firearms.case", "firearms.pay", "firearms.referee", "firearms.visit", "firearms.visit_confirm",
+            ),
+            extra={"platform_charge_pence": 198},
+            document_kinds={
+                "gp-information": _l("Medical information from your GP"),
+                "refusal-letter": _l("Refusal letter"),
+                "visit-photo": _l("Home visit photo"),
             },
         )
     ]
@@ -118,3 +120,27 @@ def seed_demo_data(tenant: Any) -> None:
     from frontcounter_firearms.demo import seed
 
     seed(tenant)
+
+
+@hookimpl
+def account_drafts(account_id: int) -> list[Any]:
+    """The account's unsent firearms applications in every force, for its account page."""
+    from flask import url_for
+    from frontcounter.accounts.overview import AccountDraft
+    from frontcounter.extensions import db
+    from frontcounter.tenancy import platform_wide
+    from frontcounter.tenancy.models import Tenant
+    from frontcounter_firearms.drafts import Draft
+
+    with platform_wide("a person's own unsent applications, for their account page"):
+        rows = db.session.execute(
+            db.select(Draft.tenant_id, Tenant.slug, Draft.updated_at)
+            .join(Tenant, Tenant.id == Draft.tenant_id)
+            .where(Draft.account_id == account_id, Draft.case_id.is_(None))
+            .order_by(Draft.id.desc())
+            .limit(50)
+        ).all()
+    return [
+        AccountDraft(tenant_id, "firearms", url_for("firearms.apply", force=slug), updated_at)
+        for tenant_id, slug, updated_at in rows
+    ]

@@ -71,6 +71,7 @@ def submit_draft(draft: Draft, *, account_id: int | None, today: date) -> Case:
         account_id=account_id,
         data=data,
         actor=applicant["email"],
+        language=(draft.data or {}).get("language"),
     )
     for upload in UPLOADS.values():
         document = draft.document(upload.kind)

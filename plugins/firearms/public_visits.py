@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from frontcounter.bookings import BookingRules
 from frontcounter.cases.models import Case
+from frontcounter.cases.notify import applicant_language
 from frontcounter.cases.tracking import tracking_token
 from frontcounter.notifications import send_email
 from frontcounter.plugins.manager import registry
@@ -43,24 +44,25 @@ def ask_to_choose_visit(case: Case) -> None:
     from frontcounter_firearms.visit_times import WAITING, report_no_times, times_free
 
     service = registry().services[case.service_key]
-    if not times_free(case):
-        by = report_no_times(case)
+    by = None if times_free(case) else report_no_times(case)  # staff are told in the force's language
+    with applicant_language(case):
+        if by is not None:
+            send_email(
+                case.applicant_email,
+                _("%(service)s: your home visit (%(reference)s)", service=service.name, reference=case.reference),
+                "email/firearms/no_visit_times",
+                case=case,
+                service=service,
+                expect_by=by,
+                link=visit_url(case),
+            )
+            return
+        case.data = {key: value for key, value in (case.data or {}).items() if key != WAITING}
         send_email(
             case.applicant_email,
-            _("%(service)s: your home visit (%(reference)s)", service=service.name, reference=case.reference),
-            "email/firearms/no_visit_times",
+            _("%(service)s: choose a home visit time (%(reference)s)", service=service.name, reference=case.reference),
+            "email/firearms/choose_visit",
             case=case,
             service=service,
-            expect_by=by,
             link=visit_url(case),
         )
-        return
-    case.data = {key: value for key, value in (case.data or {}).items() if key != WAITING}
-    send_email(
-        case.applicant_email,
-        _("%(service)s: choose a home visit time (%(reference)s)", service=service.name, reference=case.reference),
-        "email/firearms/choose_visit",
-        case=case,
-        service=service,
-        link=visit_url(case),
-    )

@@ -15,6 +15,7 @@ from frontcounter.accounts.tokens import make_token, read_token
 from frontcounter.audit import record as audit
 from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
+from frontcounter.cases.notify import applicant_language
 from frontcounter.documents.models import Document
 from frontcounter.documents.storage import storage
 from frontcounter.extensions import db
@@ -67,16 +68,17 @@ def request_references(case: Case) -> int:
 
 
 def request_reference(referee: Referee, case: Case) -> None:
-    """Email one referee their own link to confirm the applicant's details."""
-    send_email(
-        referee.email,
-        _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
-        "email/firearms/referee_request",
-        referee=referee,
-        case=case,
-        deadline=reply_by(),
-        link=external_url("firearms.referee", token=referee_token(referee)),
-    )
+    """Email one referee their own link to confirm the applicant's details (in the applicant's language)."""
+    with applicant_language(case):
+        send_email(
+            referee.email,
+            _("Please confirm a firearms application for %(name)s", name=case.applicant_name),
+            "email/firearms/referee_request",
+            referee=referee,
+            case=case,
+            deadline=reply_by(),
+            link=external_url("firearms.referee", token=referee_token(referee)),
+        )
 
 
 def answer(referee: Referee, *, confirmed: bool, years_known: int | None = None, likeness: bool = False) -> None:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from frontcounter.plugins.fields import Money
 from marshmallow import Schema, fields, validate
 
-_pence = validate.Range(min=0, max=100_000)
 
-
-def _fee(default: int, label: LazyString) -> fields.Integer:
-    return fields.Integer(
-        load_default=default, strict=True, validate=_pence, metadata={"label": label, "hint": _l("In pence")}
-    )
+def _fee(default: int, label: LazyString) -> Money:
+    return Money(load_default=default, max_pence=100_000, metadata={"label": label})
 
 
 class FirearmsSettings(Schema):

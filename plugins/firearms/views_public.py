@@ -20,6 +20,7 @@ from frontcounter.documents.uploads import UploadRejected, store_upload
 from frontcounter.extensions import db
 from frontcounter.notifications import send_email
 from frontcounter.tenancy import current_tenant
+from frontcounter.web.i18n import page_language
 from frontcounter.web.urls import external_url
 from frontcounter_firearms.dates import long_date
 from frontcounter_firearms.drafts import (
@@ -100,7 +101,11 @@ def _draft(*, create: bool = False) -> Draft | None:
     else:
         draft = find_draft(session.get(GUEST_DRAFTS, {}).get(current_tenant().slug))
     if draft is None and create:
-        draft = Draft(account_id=account.id if account else None, email=account.email if account else "", data={})
+        draft = Draft(
+            account_id=account.id if account else None,
+            email=account.email if account else "",
+            data={"language": page_language()},  # the case made from it, and its emails, keep this language
+        )
         db.session.add(draft)
         db.session.flush()
         if account is None:

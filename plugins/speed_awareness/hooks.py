@@ -38,6 +38,13 @@ def register_services() -> list[Service]:
             public_blueprint=public_blueprint,
             staff_blueprint=staff_blueprint,
             start_endpoint="speed_awareness.start",
+            asks_for_account=False,  # the driver's letter has a reference and PIN: no account needed
+            kept_when_off=(
+                "speed_awareness.manage",
+                "speed_awareness.paid",
+                "speed_awareness.pay_fee",
+                "speed_awareness.cancel",
+            ),
         )
     ]
 

@@ -77,6 +77,28 @@ def _latest_booking(case: Case) -> Booking | None:
     return db.session.scalar(db.select(Booking).where(Booking.case_id == case.id).order_by(Booking.id.desc()).limit(1))
 
 
+UNPAID_STATES = (PaymentState.FAILED, PaymentState.CANCELLED, PaymentState.ERROR)
+
+
+def release_unpaid_hold(case: Case) -> bool:
+    """Free the place held for an unpaid case whose latest payment was cancelled or declined; True when it did.
+
+    The driver may choose the same or another session again at once. Not committed.
+    """
+    if case.state != "offered":
+        return False
+    booking = _latest_booking(case)
+    if booking is None or booking.state != BookingState.HELD:
+        return False
+    latest = db.session.scalar(
+        db.select(Payment).where(Payment.case_id == case.id).order_by(Payment.id.desc()).limit(1)
+    )
+    if latest is None or PaymentState(latest.state) not in UNPAID_STATES:
+        return False
+    cancel(booking, actor=SYSTEM_ACTOR, reason="the payment was not completed", rules=booking_rules())
+    return True
+
+
 def confirm_paid_place(case: Case, actor: str = SYSTEM_ACTOR) -> Booking | None:
     """Confirm the place held for a paid case (a hold that ran out counts while its place is free).
 

@@ -20,6 +20,7 @@ from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, RetryLater, defer
 from frontcounter.notifications import send_email
+from frontcounter.web.i18n import in_language
 from frontcounter_speed_awareness.courses import course_label
 from frontcounter_speed_awareness.offers import SERVICE_KEY
 from frontcounter_speed_awareness.sessions import JOINING_LINK_NOTICE, session_details
@@ -65,14 +66,15 @@ def send_joining_link(booking_id: int, slot_id: int) -> bool:
         raise RetryLater(f"session {slot_id} has no joining link yet")
     case = db.session.get(Case, booking.case_id) if booking.case_id is not None else None
     course = course_label(slot.kind)
-    send_email(
-        booking.email,
-        _("Your joining link for the %(course)s", course=course),
-        "email/speed_awareness/joining_link",
-        course=course,
-        when=slot_when(slot.starts_at, slot.ends_at),
-        joining_link=link,
-        case=case,
-    )
+    with in_language(case.language if case is not None else None):
+        send_email(
+            booking.email,
+            _("Your joining link for the %(course)s", course=course),
+            "email/speed_awareness/joining_link",
+            course=course,
+            when=slot_when(slot.starts_at, slot.ends_at),
+            joining_link=link,
+            case=case,
+        )
     audit(SENT, target=f"booking:{booking_id}", actor=SYSTEM_ACTOR, after={"slot_id": slot_id})
     return True

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from frontcounter.bookings.times import in_uk, now_utc
+from frontcounter.tenancy.contact import contact_text
 from frontcounter_speed_awareness.courses import COURSE_TYPES
 
 ADMISSION_DAYS = 42
@@ -190,8 +191,9 @@ def change_problems(
     if booking_session_start - cutoff <= now:
         problems.append(
             _(
-                "Changes close %(hours)d hours before the course. Contact us if you cannot go.",
+                "Changes close %(hours)d hours before the course. Contact %(contact)s if you cannot go.",
                 hours=int(cutoff.total_seconds() // 3600),
+                contact=contact_text(),
             )
         )
     allowed = max_reschedules(settings)

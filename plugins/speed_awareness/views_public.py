@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from frontcounter.accounts.auth import current_account
-from frontcounter.bookings import Booking, BookingRefused, BookingState, Slot, active_booking
+from frontcounter.bookings import Booking, BookingRefused, BookingState, Slot, active_booking, why_not_changeable
 from frontcounter.cases.models import Case
 from frontcounter.cases.public_views import visible_case
 from frontcounter.cases.tracking import tracking_token
 from frontcounter.extensions import db
 from frontcounter.payments import PaymentRefused
+from frontcounter.tenancy.contact import contact_text
 from frontcounter.tenancy.services import service_settings
 from frontcounter_speed_awareness.courses import course_label
 from frontcounter_speed_awareness.models import Offer
@@ -37,6 +38,7 @@ from frontcounter_speed_awareness.public_booking import (
     confirm_paid_place,
     course_fee_pence,
     fees_outstanding_pence,
+    release_unpaid_hold,
     start_booking,
     start_fee_payment,
 )
@@ -178,6 +180,8 @@ def offer() -> Any:
     closed = closed_message(found) if case is None or case.state == "offered" else None
     if closed:
         return render_template("speed_awareness/public/closed.html", offer=found, message=closed)
+    if case is not None and release_unpaid_hold(case):
+        db.session.commit()  # a cancelled or declined payment: the place goes back on sale
     if request.method == "GET":
         return _offer_page(found)
     email = request.form.get("email", "").strip()[:320]
@@ -210,6 +214,8 @@ def paid(reference: str) -> Any:
     """Where the driver comes back from paying: the place is confirmed (if the payment's hook has not already)."""
     case = _case(reference)
     if case.state == "offered":
+        if release_unpaid_hold(case):
+            db.session.commit()
         return redirect(url_for("speed_awareness.offer"))
     booking = confirm_paid_place(case, actor=case.applicant_email)
     db.session.commit()
@@ -244,16 +250,24 @@ def manage(reference: str) -> Any:
     if case.state == "offered" or found is None:
         return redirect(url_for("speed_awareness.offer"))
     booking = active_booking(case)
+    confirmed = booking if booking is not None and booking.state == BookingState.CONFIRMED else None
+    rules = booking_rules()
     return render_template(
         "speed_awareness/public/manage.html",
         case=case,
         offer=found,
-        booking=booking if booking is not None and booking.state == BookingState.CONFIRMED else None,
+        booking=confirmed,
+        no_change=(
+            _("Changing the date is not available online any more. Contact %(contact)s.", contact=contact_text())
+            if g.get("service_switched_off") is not None
+            else why_not_changeable(confirmed, rules) if confirmed is not None else None
+        ),
+        no_cancel=why_not_changeable(confirmed, rules, cancelling=True) if confirmed is not None else None,
         details=session_details(booking.slot) if booking is not None else {},
         fees_due=fees_outstanding_pence(case),
         token=tracking_token(case),
         course=course_label(found.course_type),
-        rules=booking_rules(),
+        rules=rules,
         settings=service_settings(SERVICE_KEY),
         late_days=LATE_CHANGE_DAYS,
     )
@@ -289,6 +303,8 @@ def change(reference: str) -> Any:
     current = active_booking(case)
     if current is not None and current.state != BookingState.CONFIRMED:
         current = None
+    if current is not None and why_not_changeable(current, booking_rules()):
+        return redirect(url_for("speed_awareness.manage", reference=reference, token=request.args.get("token")))
     if request.method == "GET":
         return _change_page(case, found, current)
     slot = _chosen_slot()
@@ -330,10 +346,14 @@ def pay_fee(reference: str) -> Response:
     return redirect(pay_at)
 
 
-@bp.get("/booking/<reference>/cancel")
+@bp.route("/booking/<reference>/cancel", methods=["GET", "POST"])
 def cancel(reference: str) -> Any:
-    """Cancelling a place is the core's applicant action "cancel_place" (kept for links already sent)."""
+    """Cancelling a place is the core's applicant action "cancel_place" (this address is kept for links already
+    sent); when it may not be cancelled now, the booking page says why."""
     case = _case(reference)
+    booking = active_booking(case)
+    if booking is None or why_not_changeable(booking, booking_rules(), cancelling=True):
+        return redirect(url_for("speed_awareness.manage", reference=reference, token=tracking_token(case)))
     return redirect(
         url_for("cases_public.applicant_action", reference=case.reference, name="cancel_place",
                 token=tracking_token(case))

@@ -17,6 +17,7 @@ from frontcounter.accounts.forms import ROLE_LABELS, StaffMemberForm
 from frontcounter.accounts.models import Account, Role, StaffMember
 from frontcounter.audit import record as audit
 from frontcounter.extensions import db
+from frontcounter.plugins.fields import Money, pounds_to_pence
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy.context import current_tenant
 from frontcounter.tenancy.models import TenantService
@@ -52,7 +53,12 @@ def settings_fields(service_key: str) -> list[dict[str, Any]]:
     for name, field in schema_cls().fields.items():
         if isinstance(field, fields.List | fields.Nested | fields.Dict):
             continue  # lists and tables are set in the tenants/ file, not on this form
-        kind = "bool" if isinstance(field, fields.Boolean) else "int" if isinstance(field, fields.Integer) else "text"
+        if isinstance(field, Money):
+            kind = "money"
+        elif isinstance(field, fields.Boolean):
+            kind = "bool"
+        else:
+            kind = "int" if isinstance(field, fields.Integer) else "text"
         out.append(
             {
                 "name": name,
@@ -79,6 +85,16 @@ def service_settings_view(service_key: str) -> Response | str:
         for f in form_fields:
             if f["kind"] == "bool":
                 raw[f["name"]] = request.form.get(f["name"]) == "yes"
+            elif f["kind"] == "money":
+                typed = request.form.get(f["name"], "").strip()[:20]
+                try:
+                    raw[f["name"]] = pounds_to_pence(typed)
+                except ValueError:
+                    raw[f["name"]] = typed
+                    errors[f["name"]] = (
+                        _("Enter %(label)s", label=f["label"].lower()) if not typed
+                        else _("Enter %(label)s in pounds, like 12.50", label=f["label"].lower())
+                    )
             else:
                 raw[f["name"]] = request.form.get(f["name"], "").strip()
                 if f["kind"] == "int" and raw[f["name"]].lstrip("-").isdigit():
@@ -86,9 +102,13 @@ def service_settings_view(service_key: str) -> Response | str:
         values = {**values, **raw}
         kept = {k: v for k, v in (row.settings if row else {}).items() if k not in raw}
         try:
-            clean = service.validate_settings({**kept, **raw})
+            clean = service.validate_settings({**kept, **{k: v for k, v in raw.items() if k not in errors}})
+            if errors:
+                raise ValidationError({})
         except ValidationError as err:
-            errors = {k: " ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in err.messages.items()}
+            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+            found = {k: " ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in messages.items()}
+            errors = {**found, **errors}
         else:
             before = {"enabled": bool(row and row.enabled), "settings": dict(row.settings) if row else {}}
             if row is None:

@@ -100,5 +100,8 @@ def reset_password(token: str) -> Response | str:
 @bp.get("/")
 @login_required
 def home() -> str:
-    """Your account: who you are signed in as."""
-    return render_template("account/home.html", account=current_account())
+    """Your account: who you are signed in as, and your cases, bookings and unfinished applications."""
+    from frontcounter.accounts.overview import account_overview
+
+    account = current_account()
+    return render_template("account/home.html", account=account, overview=account_overview(account.id))

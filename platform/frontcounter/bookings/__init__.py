@@ -18,6 +18,7 @@ from frontcounter.bookings.service import (
     confirm,
     hold,
     reschedule,
+    why_not_changeable,
 )
 from frontcounter.bookings.slots import SlotSpec, cancel_slot, change_capacity, create_slots
 
@@ -43,4 +44,5 @@ __all__ = [
     "hold",
     "reschedule",
     "rules_for",
+    "why_not_changeable",
 ]

@@ -14,6 +14,7 @@ from frontcounter.cases.tracking import tracking_url
 from frontcounter.extensions import db
 from frontcounter.notifications import send_email
 from frontcounter.plugins.manager import registry
+from frontcounter.web.i18n import in_language
 
 if TYPE_CHECKING:
     from frontcounter.bookings.models import Booking
@@ -50,6 +51,11 @@ def notify_booking(booking: Booking, event: str, rules: BookingRules, *, reason:
     slot = booking.slot
     service = registry().services[slot.service_key]
     case = db.session.get(Case, booking.case_id) if booking.case_id is not None else None
+    with in_language(case.language if case is not None else None):
+        _send(booking, event, rules, slot, service, case, reason)
+
+
+def _send(booking: Booking, event: str, rules: BookingRules, slot, service, case, reason: str) -> None:  # type: ignore[no-untyped-def]
     send_email(
         booking.email,
         _subject(event, str(service.name)),

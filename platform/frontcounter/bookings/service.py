@@ -23,6 +23,7 @@ from frontcounter.bookings.rules import BookingRefused, BookingRules, rules_for
 from frontcounter.bookings.times import as_utc, long_date, now_utc
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter.tenancy.contact import contact_text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,26 +82,50 @@ def _check_may_change(booking: Booking, rules: BookingRules, now: datetime) -> N
         _refuse(
             _(
                 "It is too late to change or cancel this booking online: changes close %(hours)d hours before "
-                "the start. Contact us instead.",
+                "the start. Contact %(contact)s instead.",
                 hours=rules.change_cutoff_hours,
+                contact=contact_text(),
             ),
             "past_cutoff",
         )
 
 
+def _check_reschedules(booking: Booking, rules: BookingRules) -> None:
+    if rules.max_reschedules is not None and booking.reschedules >= rules.max_reschedules:
+        _refuse(
+            ngettext(
+                "You have already changed this booking once, the most allowed online. Contact %(contact)s instead.",
+                "You have already changed this booking %(num)d times, the most allowed online. "
+                "Contact %(contact)s instead.",
+                booking.reschedules,
+                contact=contact_text(),
+            ),
+            "too_many_reschedules",
+        )
+
+
+def why_not_changeable(
+    booking: Booking, rules: BookingRules, *, cancelling: bool = False, now: datetime | None = None
+) -> str | None:
+    """Why the applicant may not change (or, with `cancelling`, cancel) this booking online now; None when they may."""
+    try:
+        _check_may_change(booking, rules, now or now_utc())
+        if not cancelling:
+            _check_reschedules(booking, rules)
+    except BookingRefused as refused:
+        return refused.message
+    return None
+
+
 def applicant_change_refusal(
     booking: Booking, *, rules: BookingRules | None = None, now: datetime | None = None
 ) -> str | None:
-    """Why the applicant may not change or cancel `booking` online now (past the cut-off, not active), or None."""
+    """Why the applicant may not cancel `booking` online now (not active, past the cut-off), or None."""
     if not booking.is_active:
         return _("This booking has already been cancelled.")
     if booking.state != BookingState.CONFIRMED:
         return None
-    try:
-        _check_may_change(booking, rules or rules_for(booking.slot.service_key), now or now_utc())
-    except BookingRefused as refused:
-        return refused.message
-    return None
+    return why_not_changeable(booking, rules or rules_for(booking.slot.service_key), cancelling=True, now=now)
 
 
 def active_bookings(case: Case) -> list[Booking]:
@@ -286,15 +311,7 @@ def reschedule(
         _refuse(_("This time is for a different service."), "wrong_service")
     if not as_staff:
         _check_may_change(booking, rules, now)
-        if rules.max_reschedules is not None and booking.reschedules >= rules.max_reschedules:
-            _refuse(
-                ngettext(
-                    "You have already changed this booking once, the most allowed online. Contact us instead.",
-                    "You have already changed this booking %(num)d times, the most allowed online. Contact us instead.",
-                    booking.reschedules,
-                ),
-                "too_many_reschedules",
-            )
+        _check_reschedules(booking, rules)
     case = _case_of(booking)
     check_bookable(new_slot, case, rules, now)
     _lock_case(case)

@@ -73,8 +73,14 @@ def open_case(
     account_id: int | None = None,
     data: dict[str, Any] | None = None,
     actor: str = "",
+    language: str | None = None,
 ) -> Case:
-    """Create a case in the workflow's first state (added to the session, not committed)."""
+    """Create a case in the workflow's first state (added to the session, not committed).
+
+    `language` is the applicant's ("en" or "cy"; by default the page's): every email about the case uses it.
+    """
+    from frontcounter.web.i18n import LANGUAGES, page_language
+
     workflow = workflow_for(service_key)
     case = Case(
         reference=next_reference(service_key),
@@ -84,6 +90,7 @@ def open_case(
         applicant_name=applicant_name,
         applicant_account_id=account_id,
         data=dict(data or {}),
+        language=language if language in LANGUAGES else page_language(),
     )
     db.session.add(case)
     db.session.flush()

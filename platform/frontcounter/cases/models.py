@@ -31,6 +31,8 @@ class Case(TenantOwned, db.Model):
     applicant_email: Mapped[str] = mapped_column(String(320))
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The language the applicant used ("en" or "cy"): every email about the case is written in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id", ondelete="SET NULL"))
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

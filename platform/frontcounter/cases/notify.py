@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app
 from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
@@ -22,8 +25,22 @@ def _template(service_key: str, state: str) -> str:
         return "email/case/state_changed"
 
 
+@contextmanager
+def applicant_language(case: Case) -> Iterator[None]:
+    """Write everything in the block (an email's subject and body) in the language the applicant chose."""
+    from frontcounter.web.i18n import in_language
+
+    with in_language(case.language):
+        yield
+
+
 def notify_state(case: Case, state: State, note: str = "") -> None:
     """Queue the email for `state` (a plugin may supply email/case/<service>/<state>.txt/.html), with staff's `note`."""
+    with applicant_language(case):
+        _notify_state(case, state, note)
+
+
+def _notify_state(case: Case, state: State, note: str) -> None:
     service = registry().services[case.service_key]
     subject = _("%(service)s: %(status)s (%(reference)s)", service=service.name, status=state.public_label,
                 reference=case.reference)
@@ -34,6 +51,11 @@ def notify_state(case: Case, state: State, note: str = "") -> None:
 
 def notify_reminder(case: Case, reminder: str) -> None:
     """Queue a reminder email named by a timer (template email/case/<service>/<reminder>)."""
+    with applicant_language(case):
+        _notify_reminder(case, reminder)
+
+
+def _notify_reminder(case: Case, reminder: str) -> None:
     service = registry().services[case.service_key]
     subject = _("%(service)s: reminder (%(reference)s)", service=service.name, reference=case.reference)
     template = f"email/case/{case.service_key}/{reminder}"

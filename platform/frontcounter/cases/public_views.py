@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import re
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from frontcounter.accounts import ratelimit
 from frontcounter.accounts.auth import current_account, login_required
 from frontcounter.cases import engine, tracking
 from frontcounter.cases.applicant_actions import ActionInvalid, applicant_actions, offered_action, take_action
+from frontcounter.cases.lookup import send_tracking_link
 from frontcounter.cases.models import Case
 from frontcounter.cases.queries import cases_of_account, public_events
-from frontcounter.cases.tracking import case_id_from_token
+from frontcounter.cases.tracking import case_id_from_token, tracking_token
 from frontcounter.extensions import db
+from frontcounter.payments.owed import email_pay_link, pay_url
 from frontcounter.plugins.manager import registry
 from frontcounter.refusals import Refused
+from frontcounter.tenancy.services import switched_off_service
 
 bp = Blueprint("cases_public", __name__, url_prefix="/<force>")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def client_ip() -> str:
+    """The visitor's address, for rate limits."""
+    return (request.remote_addr or "unknown")[:64]
+
+
+@bp.app_template_global("tracking_token")
+def _tracking_token_global(case: Case) -> str:
+    """Template global: the token that opens this case's pages for its applicant on any device."""
+    return tracking_token(case)
+
+
+def may_see_case(case: Case) -> bool:
+    """True when this browser may see the case without a link: its applicant is signed in, or it followed it."""
+    account = current_account()
+    if account is not None and case.applicant_account_id == account.id:
+        return True
+    return case.id in session.get("tracked_cases", [])
 
 
 def visible_case(reference: str, token: str | None) -> Case:
@@ -41,9 +67,11 @@ def visible_case(reference: str, token: str | None) -> Case:
 def track(reference: str) -> str:
     """The tracking page: where the case is, what happened, and what comes next."""
     case = visible_case(reference, request.args.get("token"))
+    g.service_switched_off = switched_off_service(case.service_key)
     workflow = engine.workflow_for(case.service_key)
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
-                           events=public_events(case), service=registry().services[case.service_key])
+                           events=public_events(case), service=registry().services[case.service_key],
+                           pay_at=pay_url(case), token=tracking_token(case))
 
 
 @bp.app_template_global("applicant_actions")
@@ -104,6 +132,43 @@ def new_link(reference: str) -> str:
         defer(tracking.send_tracking_link, case.id, str(get_locale() or "en"))
         db.session.commit()
     return render_template("cases/new_link_sent.html", email=form.email.data)
+
+
+@bp.post("/track/<reference>/pay-later")
+def pay_later(reference: str) -> str:
+    """Pay later: email the applicant a link to pay from any device, and say so."""
+    case = visible_case(reference, request.form.get("token"))
+    key = f"pay-later:{case.reference}"
+    emailed = False
+    if not ratelimit.is_locked(key, client_ip()):  # a few emails per case, not a mail cannon
+        emailed = email_pay_link(case)
+        ratelimit.record(key, client_ip(), False)  # commits, with the email
+    return render_template("cases/pay_later.html", case=case, emailed=emailed, pay_at=pay_url(case),
+                           token=tracking_token(case))
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def find() -> str | tuple[str, int]:
+    """Track an application: the reference and email address get the tracking link emailed, rate limited.
+
+    The answer is the same whether or not such an application exists, so the page reveals nothing.
+    """
+    reference = request.form.get("reference", "").strip().upper()[:32]
+    email = request.form.get("email", "").strip()[:320]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not reference:
+            errors["reference"] = _("Enter the reference of your application")
+        if not EMAIL.match(email):
+            errors["email"] = _("Enter an email address in the correct format, like name@example.com")
+        if not errors:
+            if not send_tracking_link(reference, email, client_ip()):
+                minutes = max(1, current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60)
+                errors["reference"] = _("Too many attempts. Wait %(n)d minutes and try again.", n=minutes)
+                return render_template("cases/find.html", reference=reference, email=email, errors=errors), 429
+            return render_template("cases/find_sent.html", email=email)
+    status = 400 if errors else 200
+    return render_template("cases/find.html", reference=reference, email=email, errors=errors), status
 
 
 @bp.get("/your-cases")

@@ -72,10 +72,7 @@ def document_kind(kind: str) -> str:
     if label is None:
         from frontcounter.plugins.manager import registry
 
-        for service in registry().services.values():
-            label = (service.extra or {}).get("document_kinds", {}).get(kind)
-            if label is not None:
-                break
+        label = next((s.document_kinds[kind] for s in registry().services.values() if kind in s.document_kinds), None)
     return str(label) if label is not None else kind.replace("-", " ").replace("_", " ").capitalize()
 
 

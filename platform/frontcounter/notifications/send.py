@@ -20,12 +20,22 @@ ATTEMPT_WINDOW = timedelta(minutes=2)
 log = logging.getLogger(__name__)
 
 
-def send_email(to: str, subject: str, template: str, **context: Any) -> EmailMessage:
-    """Render `template`.txt/.html, record the email, and deliver it once the transaction commits."""
+def send_email(to: str, subject: str, template: str, *, language: str | None = None, **context: Any) -> EmailMessage:
+    """Render `template`.txt/.html, record the email, and deliver it once the transaction commits.
+
+    The body is written in `language`, or else in the language of the `case` it is about, or else the
+    page's. Work out the subject inside `in_language(...)` (or `applicant_language(case)`) too.
+    """
+    from frontcounter.web.i18n import in_language, page_language
+
     tenant = current_tenant_or_none()
     context.setdefault("tenant", tenant)
-    text = render_template(f"{template}.txt", subject=subject, **context)
-    html = render_template(f"{template}.html", subject=subject, **context)
+    case = context.get("case")
+    language = language or getattr(case, "language", None) or page_language()
+    with in_language(language):
+        subject = str(subject)
+        text = render_template(f"{template}.txt", subject=subject, **context)
+        html = render_template(f"{template}.html", subject=subject, **context)
     message = EmailMessage(
         tenant_id=tenant.id if tenant else None,
         to=to,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from frontcounter.cases.models import Case
+from frontcounter.cases.public_views import may_see_case
 from frontcounter.cases.tracking import expired_link_page, is_past_link_age
 from frontcounter.extensions import db
 from frontcounter.payments.blueprint import bp
@@ -59,6 +62,11 @@ def returned(payment_public_id: str) -> Response:
     )
     if is_past_link_age(payment.created_at):  # an old return link is no key to the case
         return expired_link_page(payment.case.reference)
+    case = db.session.get(Case, payment.case_id)
+    if case is None or not _may_follow(payment, case):
+        # Another browser or device: say what happened here, not over a page it may not open.
+        return render_template("payments/returned.html", payment=payment, case=case, message=message(),
+                               category=category, paid=payment.state == PaymentState.SUCCESS)
     flash(message(), category)
     return redirect(payment.next_url)
 
@@ -75,6 +83,13 @@ def _sync_retrying(public_id: str, payment: Payment, attempts: int = 3) -> Payme
             log.info("Payment %s: the case changed under it (attempt %d); syncing again", public_id, attempt + 1)
             payment = _payment_or_404(public_id)
     raise ProviderError("the case kept changing while the payment was synced")
+
+
+def _may_follow(payment: Payment, case: Case) -> bool:
+    """True when this browser can open the page after paying (its link carries a token, or it may see the case)."""
+    if "token" in parse_qs(urlsplit(payment.next_url).query):
+        return True
+    return may_see_case(case)
 
 
 @bp.route("/<force>/payments/<payment_public_id>/sandbox", methods=["GET", "POST"])

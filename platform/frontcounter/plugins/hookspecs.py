@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import click
     from flask_smorest import Api
 
+    from frontcounter.accounts.overview import AccountDraft
     from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
     from frontcounter.payments.providers.base import PaymentProvider
     from frontcounter.plugins.service import Service
@@ -95,3 +96,8 @@ def retention_policies(tenant: TenantRef) -> list[RetentionPolicy]:
 @hookspec
 def register_payment_providers() -> list[type[PaymentProvider]]:
     """Return payment provider classes (subclasses of PaymentProvider, each with a unique `name`)."""
+
+
+@hookspec
+def account_drafts(account_id: int) -> list[AccountDraft]:
+    """Return the unfinished applications of this public account, in every force (for its account page)."""

@@ -22,6 +22,16 @@ class Service:
     `workflow` is the case type's state machine, which the core runs. `staff_roles` are the staff roles
     that may use the core's queue and case pages (and the case API) for it: others are refused, and a
     service that names none is for force admins only.
+    `workflow` is the case type's state machine, which the core runs. A service without a
+    `start_endpoint` has no public pages yet: force pages list it as coming soon, with no link.
+    `pay_endpoint` is where an unpaid case (one in a source state of `payment_transition`) pays: the
+    core's tracking page and its "pay later" email link there, with the case's tracking token.
+    `kept_when_off` lists the public endpoints (tracking, paying, managing a booking) that keep working,
+    with an explanation, for people who already have a case when a force switches the service off;
+    every other page of the service then explains that it is not available online.
+    `document_kinds` names the service's kinds of document in the page's language.
+    `asks_for_account=False` means the service has its own way in (such as a reference and PIN
+    from a letter), so force pages link straight to `start_endpoint` with no account choice.
     """
 
     key: str
@@ -33,12 +43,22 @@ class Service:
     staff_blueprint: Blueprint | None = None
     start_endpoint: str | None = None
     allows_guest: bool = False
+    asks_for_account: bool = True
+    pay_endpoint: str | None = None  # public endpoint (taking `reference`) where an unpaid case pays what it owes
+    payment_transition: str = "pay"  # the transition its payment fires: a case that can fire it is unpaid
+    kept_when_off: tuple[str, ...] = ()  # public endpoints existing customers keep when the force switches it off
+    document_kinds: dict[str, Any] = field(default_factory=dict)  # kind -> its name (lazy gettext), for pages
     workflow: Workflow | None = None
     staff_roles: tuple[str, ...] = ("caseworker", "supervisor")
     booking_rules: Any = None
     plugin_name: str = ""
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_public_pages(self) -> bool:
+        """True when the service has pages the public can start from."""
+        return bool(self.start_endpoint)
 
     def default_settings(self) -> dict[str, Any]:
         """Return the settings with every statutory or national default filled in."""

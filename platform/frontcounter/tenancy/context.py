@@ -25,6 +25,8 @@ class TenantRef:
     branding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     contact: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     area: str = ""
+    name_cy: str = ""
+    area_cy: str = ""
     nation: str = "england-and-wales"
     closure_days: tuple[str, ...] = ()
     payments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -37,8 +39,30 @@ class TenantRef:
 
     @property
     def logo_text(self) -> str:
-        """The text shown in the force's header."""
-        return str(self.branding.get("logo_text") or self.name)
+        """The text shown in the force's header (its Welsh name on Welsh pages when the logo is its name)."""
+        text = str(self.branding.get("logo_text") or self.name)
+        return self.display_name if text == self.name else text
+
+    @property
+    def display_name(self) -> str:
+        """The force's name in the page's language."""
+        return localised(self.name, self.name_cy)
+
+    @property
+    def display_area(self) -> str:
+        """The force's area in the page's language."""
+        return localised(self.area, self.area_cy)
+
+
+def localised(english: str, welsh: str) -> str:
+    """`welsh` when the current language is Welsh and there is one, else `english`."""
+    if welsh:
+        from flask_babel import get_locale
+
+        locale = get_locale()  # None outside an app or request: the English
+        if locale is not None and locale.language == "cy":
+            return welsh
+    return english
 
 
 class TenantScopeError(RuntimeError):

@@ -38,6 +38,8 @@ class TenantFileSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     area = fields.String(load_default="")
+    name_cy = fields.String(load_default="", validate=validate.Length(max=200))
+    area_cy = fields.String(load_default="", validate=validate.Length(max=500))
     postcode_areas = fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{1,2}$")), load_default=list)
     languages = fields.List(fields.String(validate=validate.OneOf(["en", "cy"])), load_default=lambda: ["en"])
     hostnames = fields.List(fields.String(), load_default=list)
@@ -103,8 +105,8 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
         if provider and provider not in plugins.payment_providers():
             report.warnings.append(f"{data['slug']}: payment provider {provider!r} is not installed")
         for attr in (
-            "name", "code", "area", "postcode_areas", "languages", "hostnames", "branding", "contact", "nation",
-            "closure_days", "payments", "tracking_link_days",
+            "name", "code", "area", "name_cy", "area_cy", "postcode_areas", "languages", "hostnames", "branding",
+            "contact", "nation", "closure_days", "payments", "tracking_link_days",
         ):
             _set(tenant, attr, data[attr], data["slug"], report)
         db.session.flush()

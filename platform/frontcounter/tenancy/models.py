@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Uni
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from frontcounter.extensions import db
-from frontcounter.tenancy.context import TenantRef
+from frontcounter.tenancy.context import TenantRef, localised
 
 
 class Tenant(db.Model):
@@ -22,6 +22,9 @@ class Tenant(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(8), unique=True)
     area: Mapped[str] = mapped_column(String(500), default="")
+    # The force's name and area in Welsh, shown on Welsh pages (empty: the English is used).
+    name_cy: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    area_cy: Mapped[str] = mapped_column(String(500), default="", server_default="")
     postcode_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
     hostnames: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -36,6 +39,16 @@ class Tenant(db.Model):
     tracking_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+    @property
+    def display_name(self) -> str:
+        """The force's name in the page's language."""
+        return localised(self.name, self.name_cy)
+
+    @property
+    def display_area(self) -> str:
+        """The force's area in the page's language."""
+        return localised(self.area, self.area_cy)
+
     def snapshot(self) -> TenantRef:
         """Return an immutable copy for the current-tenant context."""
         return TenantRef(
@@ -47,6 +60,8 @@ class Tenant(db.Model):
             branding=dict(self.branding or {}),
             contact=dict(self.contact or {}),
             area=self.area or "",
+            name_cy=self.name_cy or "",
+            area_cy=self.area_cy or "",
             nation=self.nation or "england-and-wales",
             closure_days=tuple(self.closure_days or ()),
             payments=dict(self.payments or {}),

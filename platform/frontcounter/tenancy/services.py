@@ -60,6 +60,14 @@ def tenant_hooks() -> TenantHooks:
     return registry().for_tenant(enabled_service_keys())
 
 
+def switched_off_service(key: str) -> Service | None:
+    """The installed service `key` when the current force had it and has switched it off, else None."""
+    row = _rows().get(key)
+    if row is None or row.enabled:
+        return None
+    return registry().services.get(key)
+
+
 def require_enabled(key: str) -> None:
     """Abort with 404 unless the current force has switched on service `key`."""
     if not is_enabled(key):

@@ -25,6 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("FRONTCOUNTER_INSTANCE", str(_tmp / "instance"))
     config.addinivalue_line("markers", "browser: drives headless Chromium through playwright")
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL; skipped on the embedded SQLite run")
+    config.addinivalue_line(
+        "markers", "allows_escaped_markup: the test shows escaped tags on purpose (its own input, proved escaped)"
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -97,11 +100,26 @@ def _schema(backend_urls: dict[str, str]) -> None:
 
 @pytest.fixture(scope="session")
 def app(backend_urls: dict[str, str], _schema: None) -> Any:
-    """The app under test (shared; each test gets clean tables)."""
+    """The app under test (shared; each test gets clean tables); every HTML page it serves is checked for
+    template markup shown as text."""
     from frontcounter import create_app
-    from frontcounter.testing import base_config
+    from frontcounter.testing import base_config, markup
 
-    return create_app(base_config(backend_urls))
+    app = create_app(base_config(backend_urls))
+    markup.install(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _no_escaped_markup(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test when any page it reached shows template markup as text (`&lt;span id=...`)."""
+    from frontcounter.testing import markup
+
+    markup.FOUND.clear()
+    yield
+    if markup.FOUND and "allows_escaped_markup" not in request.keywords:
+        found, markup.FOUND[:] = list(markup.FOUND), []
+        pytest.fail("Escaped markup reached the page:\n" + "\n".join(found[:5]), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

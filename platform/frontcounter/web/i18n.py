@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, has_request_context, redirect, request, session
+from flask_babel import force_locale, get_locale
 from werkzeug.wrappers import Response
 
 from frontcounter.tenancy.context import current_tenant_or_none
@@ -23,6 +27,19 @@ def select_locale() -> str:
     offered = offered_languages()
     chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in offered else offered[0]
+
+
+def page_language() -> str:
+    """The language of the page being made ("en" or "cy"); "en" outside a request."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None and locale.language in LANGUAGES else "en"
+
+
+@contextmanager
+def in_language(code: str | None) -> Iterator[None]:
+    """Translate everything in the block (subjects, bodies, lazy strings) into `code` ("en" or "cy")."""
+    with force_locale(code if code in LANGUAGES else "en"):
+        yield
 
 
 bp = Blueprint("i18n", __name__)

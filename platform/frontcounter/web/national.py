@@ -31,7 +31,10 @@ def find_forces(query: str) -> list[Tenant]:
         return forces
     area = postcode_area(query)
     by_postcode = [t for t in forces if area and area in (t.postcode_areas or [])]
-    by_name = [t for t in forces if q in t.name.lower() or q in (t.area or "").lower() or q == t.slug]
+    by_name = [
+        t for t in forces
+        if q == t.slug or any(q in (text or "").lower() for text in (t.name, t.area, t.name_cy, t.area_cy))
+    ]
     return by_postcode + [t for t in by_name if t not in by_postcode]
 
 

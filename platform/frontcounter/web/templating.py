@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from frontcounter.accounts.auth import current_account, current_staff_member, has_role
+from frontcounter.tenancy.contact import contact_text
 from frontcounter.tenancy.context import current_tenant_or_none
 from frontcounter.web.i18n import LANGUAGES, offered_languages
 
@@ -37,6 +38,7 @@ def _context() -> dict[str, Any]:
         "enabled_services": enabled_services if tenant else (lambda: []),
         "language_links": _language_links,
         "html_lang": str(get_locale() or "en"),
+        "contact_text": contact_text,
     }
 
 

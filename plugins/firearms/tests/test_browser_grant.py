@@ -52,7 +52,9 @@ def fill_address(scope, line1: str) -> None:
 
 
 def press_continue(page) -> None:
-    page.locator("#continue").click()
+    """Press Continue and wait for the next page to load (never read the old page)."""
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#continue").click()
 
 
 def move_case(app, force, reference: str, *names: str, note: str = "") -> None:
@@ -87,6 +89,7 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     page.get_by_label("Phone number").fill("01632 960 001")
     page.get_by_label("Email address").fill("alex@example.com")
     press_continue(page)
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your addresses in the last 5 years")
 
     fill_address(page, "1 High Street")
@@ -133,6 +136,7 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
         referee.locator(f"input[name='referees-{i}-firearms_dealer'][value='no']").check()
         referee.locator(f"input[name='referees-{i}-police'][value='no']").check()
     press_continue(page)
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload a photo of yourself")
 
     page.set_input_files("#photo", photo_file(tmp_path))
@@ -149,6 +153,7 @@ def test_a_grant_from_application_to_certificate_on_a_phone(app, page, live_url,
     page.get_by_label("Pay successfully").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#current-state")).to_contain_text("Received")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"ALP-FA-\d\d-\d+"))
     reference = re.search(r"ALP-FA-\d\d-\d+", page.get_by_role("heading", level=1).inner_text()).group(0)
 
     move_case(app, alpha, reference, "accept")

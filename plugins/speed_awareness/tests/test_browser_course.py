@@ -12,6 +12,7 @@ from frontcounter.bookings.times import now_utc
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
 from frontcounter.testing import PASSWORD, add_staff, link_in, mailbox
+from playwright.sync_api import expect
 
 from .offer_files import LICENCE
 from .test_public_journey import PIN, add_offer, add_session, add_venue
@@ -36,6 +37,7 @@ def _staff_sign_in(page, email: str) -> None:
     page.locator("input[name=password]").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("I cannot scan the QR code").click()
+    expect(page.locator("#totp-secret")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().strip()
     page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
     page.locator("form button, form input[type=submit]").last.click()
@@ -50,30 +52,32 @@ def test_a_driver_books_pays_and_moves_their_course_and_the_trainer_marks_it_com
     second = add_session(app, alpha, venue, 20, hour=14)
     add_staff(app, alpha, TRAINER, ["field_officer"])
 
-    # The driver finds their offer with the details from the letter.
-    page.goto("/alpha/speed_awareness/")
+    # The driver opens the force's page and, in one tap, the page that asks for the details in the letter.
+    page.goto("/alpha/")
+    page.get_by_role("link", name="Speed awareness and driver courses").click()
+    expect(page.get_by_label("Offer reference")).to_be_visible()
     page.get_by_label("Offer reference").fill("SA-1001")
     page.get_by_label("PIN").fill(PIN)
     page.get_by_label("Driving licence number").fill(LICENCE.lower())
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your course offer"
-    assert "£80.00" in page.locator("#fee").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your course offer")
+    expect(page.locator("#fee")).to_contain_text("£80.00")
 
     # ... chooses the first session and pays in the sandbox.
     page.locator(f'[data-slot-id="{first}"]').check()
     page.get_by_role("button", name="Continue to payment").click()
     page.get_by_label("Pay successfully").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Course booked"
-    assert "St Albans Hall" in page.locator("#booking-where").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Course booked")
+    expect(page.locator("#booking-where")).to_contain_text("St Albans Hall")
 
     # ... then moves it to the later session.
     page.get_by_role("link", name="View, change or cancel your booking").click()
     page.get_by_role("link", name="Change the date of your course").click()
     page.locator(f'[data-slot-id="{second}"]').check()
     page.get_by_role("button", name="Change to this session").click()
-    assert "Your course is booked for the new date" in page.locator(".govuk-notification-banner").inner_text()
-    assert "14:00" in page.locator("#booking-when").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your course is booked for the new date")
+    expect(page.locator("#booking-when")).to_contain_text("14:00")
 
     # On the day, the trainer marks the driver as having attended.
     _the_course_day_arrives(app, alpha, second)
@@ -81,10 +85,10 @@ def test_a_driver_books_pays_and_moves_their_course_and_the_trainer_marks_it_com
     _staff_sign_in(page, TRAINER)
     page.goto(f"/alpha/staff/speed_awareness/sessions/{second}/register")
     page.get_by_role("button", name="Ann Driver attended and completed the course").click()
-    assert "Ann Driver attended and completed the course" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Ann Driver attended and completed the course")
 
     # The driver's tracking page now says the course is completed.
     page.context.clear_cookies()
     [confirmation] = [m for m in mailbox(app, DRIVER) if "booking is confirmed" in m.subject]
     page.goto(link_in(confirmation, "/alpha/track/"))
-    assert "Course completed" in page.locator("#current-state").inner_text()
+    expect(page.locator("#current-state")).to_contain_text("Course completed")

@@ -256,15 +256,18 @@ def test_a_driver_books_pays_and_gets_the_venue_instructions(app, forces, client
     assert client.get("/alpha/speed_awareness/offer").status_code == 302  # booked: the offer page sends on
 
 
-def test_a_declined_card_keeps_the_place_held_and_the_driver_can_try_again(app, forces, client, places):
+@pytest.mark.parametrize(("outcome", "said"), [("declined", "declined"), ("cancelled", "You cancelled the payment")])
+def test_a_declined_or_cancelled_payment_frees_the_place_and_the_driver_can_try_again(
+    app, forces, client, places, outcome, said
+):
     alpha = forces[0]
     add_offer(app, alpha)
     slot_id = add_session(app, alpha, places["near"], 10)
     sign_in(client)
-    declined = pay(client, choose(client, slot_id).headers["Location"], "declined")
-    assert "declined" in text_of(declined) and "Choose a course" in text_of(declined)
+    unpaid = pay(client, choose(client, slot_id).headers["Location"], outcome)
+    assert said in text_of(unpaid) and "Choose a course" in text_of(unpaid)
     case = case_of(app, alpha)
-    assert case.state == "offered" and bookings(app, alpha, case.id) == [(slot_id, "held")]
+    assert case.state == "offered" and bookings(app, alpha, case.id) == [(slot_id, "cancelled")]
     assert "Course booked" in text_of(pay(client, choose(client, slot_id).headers["Location"]))
     assert bookings(app, alpha, case.id) == [(slot_id, "cancelled"), (slot_id, "confirmed")]
 
@@ -366,8 +369,8 @@ def test_no_joining_link_for_a_booking_moved_off_the_online_session(app, forces,
 # -- changing and cancelling ----------------------------------------------------------------------------
 
 
-def _change(client, reference: str, slot_id: int):
-    form = client.get(f"/alpha/speed_awareness/booking/{reference}/change").get_data(as_text=True)
+def _change(client, reference: str, slot_id: int, page: str = ""):
+    form = client.get(page or f"/alpha/speed_awareness/booking/{reference}/change").get_data(as_text=True)
     return client.post(
         f"/alpha/speed_awareness/booking/{reference}/change",
         data={"slot_id": str(slot_id), "csrf_token": csrf_token(form)},
@@ -395,16 +398,26 @@ def test_a_driver_moves_their_course_within_the_rules(app, forces, client, place
         assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1  # no fee a month ahead
 
 
-def test_a_change_inside_the_cut_off_is_refused_clearly(app, forces, client, places):
+def test_inside_the_cut_off_change_and_cancel_are_not_offered_and_the_page_says_why(app, forces, client, places):
     alpha = forces[0]
     add_offer(app, alpha)
     soon = add_session(app, alpha, places["near"], 2)  # inside the 72-hour cut-off
     later = add_session(app, alpha, places["near"], 20)
     book_and_pay(client, soon)
     case = case_of(app, alpha)
-    response = _change(client, case.reference, later)
-    assert response.status_code == 409
-    assert "changes close 72 hours before the start" in text_of(response)
+    manage_at = f"/alpha/speed_awareness/booking/{case.reference}"
+    manage = client.get(manage_at).get_data(as_text=True)
+    assert 'id="change-link"' not in manage and 'id="cancel-link"' not in manage
+    assert "changes close 72 hours before the start" in text_of(client.get(manage_at))
+    assert "Alpha Police on 101" in manage  # the force's contact details, not just "contact us"
+    for path in ("change", "cancel"):
+        assert client.get(f"{manage_at}/{path}").headers["Location"].startswith(manage_at)
+    form = "/alpha/speed_awareness/"  # any page of ours with a form, for a CSRF token
+    response = _change(client, case.reference, later, page=form)  # a form left open in another tab
+    assert response.status_code == 302 and response.headers["Location"].startswith(manage_at)
+    token = csrf_token(client.get(form).get_data(as_text=True))
+    refused = client.post(f"{manage_at}/cancel", data={"csrf_token": token})
+    assert refused.status_code == 302
     assert bookings(app, alpha, case.id) == [(soon, "confirmed")]
     # Cancelling is not offered inside the cut-off: not on the booking page, not on the tracking page, and the
     # core's action page sends the driver back with the reason, keeping the place.
@@ -492,3 +505,31 @@ def test_a_late_change_moves_the_course_and_takes_the_late_change_fee(app, force
         amounts = db.session.scalars(db.select(Payment.amount_pence).order_by(Payment.id)).all()
         assert amounts == [8000, 1000]
         assert all(not p.discrepancy for p in db.session.scalars(db.select(Payment)))
+
+
+def test_the_force_page_links_straight_to_the_letter_details_page(app, forces, client):
+    home = client.get("/alpha/").get_data(as_text=True)
+    assert 'href="/alpha/speed_awareness/">Speed awareness and driver courses</a>' in home
+    start = client.get("/alpha/start/speed_awareness")  # an old link to the account choice goes straight on too
+    assert start.status_code == 302 and start.headers["Location"] == "/alpha/speed_awareness/"
+    assert "Offer reference" in client.get("/alpha/speed_awareness/").get_data(as_text=True)
+
+
+def test_a_driver_keeps_their_booking_page_when_the_force_switches_the_service_off(app, forces, client, places):
+    from frontcounter.tenancy import TenantService
+
+    alpha = forces[0]
+    add_offer(app, alpha)
+    book_and_pay(client, add_session(app, alpha, places["near"], 20))
+    case = case_of(app, alpha)
+    with app.app_context(), tenant_context(alpha):
+        db.session.scalar(db.select(TenantService).filter_by(service_key="speed_awareness")).enabled = False
+        db.session.commit()
+    manage = client.get(f"/alpha/speed_awareness/booking/{case.reference}")
+    text = text_of(manage)
+    assert manage.status_code == 200 and "no longer offers Speed awareness and driver courses online" in text
+    html = manage.get_data(as_text=True)
+    assert 'id="change-link"' not in html and 'id="cancel-link"' in html  # read-only, but a place can be given up
+    start = client.get("/alpha/speed_awareness/")
+    assert start.status_code == 404 and "is not available online" in text_of(start)
+    assert client.get(f"/alpha/speed_awareness/booking/{case.reference}/change").status_code == 404

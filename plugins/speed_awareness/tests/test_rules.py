@@ -176,7 +176,9 @@ def test_a_booking_can_be_changed_well_before_the_course():
 
 def test_changes_close_at_the_cut_off():
     assert change(timedelta(hours=72, minutes=1)) == []
-    assert change(timedelta(hours=72)) == ["Changes close 72 hours before the course. Contact us if you cannot go."]
+    assert change(timedelta(hours=72)) == [
+        "Changes close 72 hours before the course. Contact your police force on 101 if you cannot go."
+    ]
     assert change(timedelta(hours=2)) != []
     assert change(timedelta(hours=30), settings={"change_cutoff_hours": 24}) == []
 

@@ -477,3 +477,34 @@ def test_staff_of_one_force_cannot_reach_another_forces_venues_trainers_or_regis
     assert marked.status_code == 404
     with app.app_context(), tenant_context(bravo):
         assert db.session.scalar(db.select(Offer.status)) == "booked"
+
+
+# -- the force's settings -------------------------------------------------------------------------
+
+
+def _save_settings(client, **typed: str):
+    fields = {"enabled": "yes", "course_fee_pence": "80.00", "central_charge_pence": "48.00", "venue_places": "24",
+              "change_cutoff_hours": "72", "late_change_fee_pence": "10.00", "max_reschedules": "2"}
+    return submit(client, "/alpha/staff/admin/services/speed_awareness", {**fields, **typed})
+
+
+def test_an_admin_enters_course_money_in_pounds(app, client, forces, service):
+    signed_in(app, client, forces[0], "admin", ["force_admin"])
+    form = client.get("/alpha/staff/admin/services/speed_awareness").get_data(as_text=True)
+    assert 'value="80.00"' in form and 'value="48.00"' in form and "In pence" not in form
+    assert _save_settings(client, course_fee_pence="£95.50", late_change_fee_pence="12").status_code == 302
+    with app.app_context(), tenant_context(forces[0]):
+        from frontcounter.tenancy.services import service_settings
+
+        settings = service_settings("speed_awareness")
+    assert settings["course_fee_pence"] == 9550 and settings["late_change_fee_pence"] == 1200
+
+
+def test_the_central_charge_cannot_exceed_the_course_fee_and_errors_name_the_field(app, client, forces, service):
+    signed_in(app, client, forces[0], "admin", ["force_admin"])
+    page = _save_settings(client, course_fee_pence="60.00", central_charge_pence="70.00").get_data(as_text=True)
+    assert "The central cost-recovery charge cannot be more than the course fee" in page
+    assert 'href="#central_charge_pence"' in page
+    page = _save_settings(client, course_fee_pence="8000", late_change_fee_pence="ten").get_data(as_text=True)
+    assert "Course fee must be between £48.00 and £200.00" in page
+    assert "Enter fee for a late change in pounds, like 12.50" in page

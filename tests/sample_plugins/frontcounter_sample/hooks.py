@@ -29,6 +29,8 @@ def register_services() -> list[Service]:
             staff_blueprint=views.staff,
             start_endpoint="sample.start",
             allows_guest=True,
+            pay_endpoint="sample.pay",
+            kept_when_off=("sample.pay",),
         )
     ]
 

@@ -1,7 +1,7 @@
 """outbox messages remember the request that deferred them (logs)
 
 Revision ID: 0010_ops
-Revises: 0007_hardening
+Revises: 0008_live
 Create Date: 2026-12-06 04:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_ops'
-down_revision = '0007_hardening'
+down_revision = '0008_live'
 branch_labels = None
 depends_on = None
 
