@@ -41,6 +41,8 @@ class SarRequest(TenantOwned, db.Model):
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     extended_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(16), default="")  # disclosure, ncnd
+    outcome_exemption: Mapped[str] = mapped_column(String(400), default="")
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
     submitted_by: Mapped[str] = mapped_column(String(320), default="")
     approved_by: Mapped[str] = mapped_column(String(320), default="")
     responded_on: Mapped[date | None] = mapped_column(Date)
