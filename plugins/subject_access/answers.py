@@ -168,3 +168,31 @@ def first_unanswered(answers: Mapping[str, Any]) -> str | None:
         if CHECKS[page](answers)[1]:
             return page
     return None
+
+
+def summary(answers: Mapping[str, Any]) -> list[tuple[Any, str, str]]:
+    """The check-your-answers rows: label, answer as text, and the page that asks it."""
+    from flask_babel import format_date
+
+    born = answers.get("date_of_birth")
+    rows: list[tuple[Any, str, str]] = [(_l("Request for"), str(FOR_WHOM[answers["for_whom"]]), "who")]
+    if answers.get("for_whom") == "other":
+        rows.append((_l("Your name"), f"{answers.get('requester_name', '')} ({answers.get('relationship', '')})",
+                     "who"))
+    wanted = str(SCOPES[answers["scope"]])
+    if answers.get("scope") == "specific":
+        wanted = f"{wanted}: {answers.get('details', '')}"
+    rows += [
+        (_l("Full name"), answers.get("full_name", ""), "details"),
+        (_l("Previous names"), answers.get("previous_names", ""), "details"),
+        (_l("Date of birth"), format_date(date.fromisoformat(born), "d MMMM yyyy") if born else "", "details"),
+        (_l("Email address"), answers.get("email", ""), "details"),
+        (_l("Phone number"), answers.get("phone", ""), "details"),
+        (_l("Current address"), f"{answers.get('address', '')}\n{answers.get('postcode', '')}", "addresses"),
+        (_l("Other addresses in the last 10 years"), answers.get("previous_addresses", ""), "addresses"),
+        (_l("Information wanted"), wanted, "what"),
+        (_l("Reference numbers"), answers.get("references", ""), "what"),
+        (_l("How to receive it"), str(DELIVERY[answers["delivery"]]), "receive"),
+    ]
+    return [(label, ", ".join(line.strip() for line in str(value).splitlines() if line.strip()), page)
+            for label, value, page in rows]

@@ -50,7 +50,7 @@ def _record_rows(found: SarItem) -> list[tuple[str, str]]:
     terms = found.redact_terms if found.decision == REDACT else []
     rows = []
     for key, value in sorted((found.data or {}).items()):
-        text = value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         rows.append((key.replace("_", " ").capitalize(), redact_text(text, terms)))
     return rows
 

@@ -30,7 +30,7 @@ class SarRequest(TenantOwned, db.Model):
     email: Mapped[str] = mapped_column(String(320), index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     received_on: Mapped[date] = mapped_column(Date)
-    identity_status: Mapped[str] = mapped_column(String(16), default="awaiting")  # awaiting, received, accepted, rejected
+    identity_status: Mapped[str] = mapped_column(String(16), default="awaiting")  # or received, accepted, rejected
     identity_received_on: Mapped[date | None] = mapped_column(Date)
     identity_reason: Mapped[str] = mapped_column(Text, default="")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,9 +7,10 @@ Tracking is the core's page (/<force>/track/<reference>), with this plugin's pan
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date
 from frontcounter.accounts.auth import current_account
 from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
@@ -38,6 +39,14 @@ def _panel(case: Case) -> dict:
     """Template global: the request's deadline and identity state for the tracking page."""
     sar = request_for(case)
     return {"sar": sar, "days": days_remaining(sar.deadline, uk_today())}
+
+
+@bp.app_template_filter("sar_date")
+def _sar_date(value: date | str | None) -> str:
+    """Template filter: a date (or ISO text) like 3 March 2026, in the page's language."""
+    if not value:
+        return ""
+    return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)), "d MMMM yyyy")
 
 
 def _may_request() -> bool:
@@ -116,7 +125,7 @@ def check() -> Response | str:
         session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != current_tenant().slug}
         return redirect(url_for("subject_access.identity", reference=case.reference, token=tracking_token(case)))
     db.session.commit()
-    return render_template("subject_access/public/check.html", v=draft.data, q=questions)
+    return render_template("subject_access/public/check.html", rows=questions.summary(draft.data))
 
 
 def _own_request(reference: str) -> tuple:

@@ -87,7 +87,7 @@ def new() -> Response | str | tuple[str, int]:
         if regime not in rules.REGIMES:
             errors["regime"] = _("Select the law the request falls under")
         if not errors and received is not None:
-            case, sar = requests.open_request(cleaned, received_on=received, channel=channel, actor=_actor(),
+            case, _sar = requests.open_request(cleaned, received_on=received, channel=channel, actor=_actor(),
                                               regime=regime)
             db.session.commit()
             flash(_("Request %(reference)s entered.", reference=case.reference), "success")
@@ -150,6 +150,17 @@ def identity(reference: str) -> Response | tuple[str, int]:
             requests.reject_identity(case, sar, reason, _actor())
 
     return _act(reference, act, _("Proof of identity recorded."), "identity")
+
+
+@staff.post("/r/<reference>/evidence")
+def evidence(reference: str) -> Response | tuple[str, int]:
+    """Add proof of identity that came by post or email (received today)."""
+    def act(case: Case, sar: Any) -> None:
+        if case.state not in ("awaiting_identity", "identity_check"):
+            raise Refused(_("Proof of identity is only needed before the clock starts."), "wrong_state")
+        requests.upload_evidence(case, sar, request.files.get("evidence"))
+
+    return _act(reference, act, _("Proof of identity added."), "identity")
 
 
 @staff.post("/r/<reference>/regime")

@@ -65,7 +65,9 @@ STATES = [
         "closed",
         _l("Closed"),
         _l("We have responded to your request and closed it."),
-        next_steps=_l("If you are unhappy with our response you can complain to the Information Commissioner's Office."),
+        next_steps=_l(
+            "If you are unhappy with our response you can complain to the Information Commissioner's Office."
+        ),
         terminal=True,
     ),
     State(
