@@ -41,7 +41,7 @@ def counts(today: date) -> Counts:
     three_months_ago = add_calendar_months(today, -3)
     row = db.session.execute(
         db.select(
-            func.count(),
+            func.count(SarRequest.id),
             func.sum(case((and_(deadline >= today, deadline <= today + timedelta(days=7)), 1), else_=0)),
             func.sum(case((deadline < today, 1), else_=0)),
             func.sum(case((SarRequest.received_on < three_months_ago, 1), else_=0)),
@@ -77,7 +77,7 @@ def compliance(today: date, months: int = 12) -> list[Month]:
     deadline = func.coalesce(SarRequest.extended_due_on, SarRequest.due_on)
     year, month = func.extract("year", SarRequest.responded_on), func.extract("month", SarRequest.responded_on)
     rows = db.session.execute(
-        db.select(year, month, func.count(), func.sum(case((SarRequest.responded_on <= deadline, 1), else_=0)))
+        db.select(year, month, func.count(SarRequest.id), func.sum(case((SarRequest.responded_on <= deadline, 1), else_=0)))
         .where(SarRequest.responded_on >= start).group_by(year, month)
     ).all()
     found = {(int(y), int(m)): (int(n), int(ok or 0)) for y, m, n, ok in rows}

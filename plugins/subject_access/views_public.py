@@ -123,6 +123,7 @@ def check() -> Response | str:
         db.session.delete(draft)
         db.session.commit()
         session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != current_tenant().slug}
+        session["tracked_cases"] = [*session.get("tracked_cases", []), case.id][-20:]  # this browser may follow it
         return redirect(url_for("subject_access.identity", reference=case.reference, token=tracking_token(case)))
     db.session.commit()
     return render_template("subject_access/public/check.html", rows=questions.summary(draft.data))
