@@ -13,8 +13,8 @@ from sqlalchemy import Select, and_, case, func, nulls_last
 
 
 def queue_query(today: date, mine: int | None = None, state: str = "") -> Select:
-    """Open requests with their cases, fewest days remaining first (awaiting identity last)."""
-    query = (db.select(SarRequest, Case).join(Case, Case.id == SarRequest.case_id)
+    """Open requests, fewest days remaining first (no clock yet: last), to paginate."""
+    query = (db.select(SarRequest).join(Case, Case.id == SarRequest.case_id)
              .where(SarRequest.open.is_(True)))
     if mine is not None:
         query = query.where(Case.assignee_id == mine)
@@ -22,6 +22,13 @@ def queue_query(today: date, mine: int | None = None, state: str = "") -> Select
         query = query.where(Case.state == state)
     deadline = func.coalesce(SarRequest.extended_due_on, SarRequest.due_on)
     return query.order_by(nulls_last(deadline.asc()), SarRequest.received_on, SarRequest.id)
+
+
+def with_cases(rows: list[SarRequest]) -> list[tuple[SarRequest, Case]]:
+    """Each request with its case, loaded in one query."""
+    ids = [row.case_id for row in rows]
+    cases = {c.id: c for c in db.session.scalars(db.select(Case).where(Case.id.in_(ids)))} if ids else {}
+    return [(row, cases[row.case_id]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Counts:
 
 
 def counts(today: date) -> Counts:
-    """Open, due in the next 7 days, overdue, received over three calendar months ago, awaiting identity."""
+    """Open, due in the next 7 days, overdue, received over three calendar months ago, clock not started."""
     deadline = func.coalesce(SarRequest.extended_due_on, SarRequest.due_on)
     three_months_ago = add_calendar_months(today, -3)
     row = db.session.execute(
@@ -77,7 +84,8 @@ def compliance(today: date, months: int = 12) -> list[Month]:
     deadline = func.coalesce(SarRequest.extended_due_on, SarRequest.due_on)
     year, month = func.extract("year", SarRequest.responded_on), func.extract("month", SarRequest.responded_on)
     rows = db.session.execute(
-        db.select(year, month, func.count(SarRequest.id), func.sum(case((SarRequest.responded_on <= deadline, 1), else_=0)))
+        db.select(year, month, func.count(SarRequest.id),
+                  func.sum(case((SarRequest.responded_on <= deadline, 1), else_=0)))
         .where(SarRequest.responded_on >= start).group_by(year, month)
     ).all()
     found = {(int(y), int(m)): (int(n), int(ok or 0)) for y, m, n, ok in rows}

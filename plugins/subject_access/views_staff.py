@@ -53,7 +53,8 @@ def queue() -> str:
     state = state if state in {s.name for s in WORKFLOW.states} else ""
     page = db.paginate(reports.queue_query(today, me.id if (mine and me) else None, state),
                        page=max(1, request.args.get("page", 1, type=int) or 1), per_page=25, error_out=False)
-    return render_template("subject_access/staff/queue.html", page=page, today=today, mine=mine, state=state,
+    return render_template("subject_access/staff/queue.html", page=page, rows=reports.with_cases(list(page.items)),
+                           today=today, mine=mine, state=state,
                            workflow=WORKFLOW, days_remaining=rules.days_remaining)
 
 

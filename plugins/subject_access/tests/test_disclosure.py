@@ -97,7 +97,7 @@ def test_a_second_person_must_approve(app, client, sar_forces, third_party):  # 
 
 def test_the_disclosed_bundle_has_no_redacted_text_and_tells_of_the_ico(app, client, sar_forces, third_party):  # noqa: F811
     alpha = sar_forces[0]
-    reference, _worker, supervisor = _approved(app, client, alpha)
+    _reference, _worker, _supervisor = _approved(app, client, alpha)
     with app.app_context(), tenant_context(alpha):
         from frontcounter.documents.models import Document
         from frontcounter_subject_access.review import stored_bytes
@@ -114,7 +114,7 @@ def test_the_disclosed_bundle_has_no_redacted_text_and_tells_of_the_ico(app, cli
 
 def test_download_needs_a_one_time_code_counts_audits_and_expires(app, client, sar_forces, third_party):  # noqa: F811
     alpha = sar_forces[0]
-    reference, _worker, _supervisor = _approved(app, client, alpha)
+    _reference, _worker, _supervisor = _approved(app, client, alpha)
     email = last_email(app, "alex@example.com", "Your response is ready")
     url = re.search(r"http://[^\s]+(/alpha/subject_access/download/[^\s]+)", email.text_body).group(1)
     requester = app.test_client()
