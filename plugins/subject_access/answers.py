@@ -31,6 +31,7 @@ TITLES: dict[str, LazyString] = {
 FOR_WHOM = {"self": _l("Myself"), "other": _l("Someone who has authorised me to ask for them")}
 SCOPES = {"everything": _l("Everything you hold about me"), "specific": _l("Specific information")}
 DELIVERY = {"download": _l("A secure download link by email"), "post": _l("A paper copy by post")}
+CHANNELS = {"online": _l("Online"), "post": _l("By post"), "email": _l("By email"), "api": _l("From another system")}
 
 
 def _text(raw: Mapping[str, Any], key: str, limit: int) -> str:

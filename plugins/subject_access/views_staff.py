@@ -112,7 +112,7 @@ def _page(case: Case, sar: Any, errors: dict[str, str] | None = None, status: in
                                                                                           requests.AUTHORITY)),
         clarifications=requests.clarifications(case), problems=review.problems(case), link=link,
         link_problem=disclosure.link_problem(link) if link else None, staff=staff_choices(),
-        regimes=rules.REGIMES, history=case.events, workflow=WORKFLOW,
+        regimes=rules.REGIMES, history=case.events, workflow=WORKFLOW, q=questions,
     ), status
 
 
