@@ -45,6 +45,12 @@ def parse_boxes(text: str) -> list[Box]:
     return boxes
 
 
+def boxes_text(boxes: list[dict[str, float]]) -> str:
+    """Stored boxes as staff type them: page, left, top, width and height in percent, one a line."""
+    return "\n".join(" ".join(f"{v:g}" for v in (b.get("page", 0) + 1, b["x"] * 100, b["y"] * 100, b["w"] * 100,
+                                                   b["h"] * 100)) for b in boxes)
+
+
 def _redacted_copy(case: Case, found: SarItem, actor: str) -> Document | None:
     if found.document_id is None:
         return None

@@ -3,6 +3,7 @@ overdue dashboard, postal and emailed requests, and a request from identity chec
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -155,11 +156,16 @@ def identity(reference: str) -> Response | tuple[str, int]:
 
 @staff.post("/r/<reference>/evidence")
 def evidence(reference: str) -> Response | tuple[str, int]:
-    """Add proof of identity that came by post or email (received today)."""
+    """Add proof of identity that came by post or email, with the day it arrived (today if not given)."""
     def act(case: Case, sar: Any) -> None:
         if case.state not in ("awaiting_identity", "identity_check"):
             raise Refused(_("Proof of identity is only needed before the clock starts."), "wrong_state")
-        requests.upload_evidence(case, sar, request.files.get("evidence"))
+        arrived, problem = questions.read_date(request.form, "evidence_received_on")
+        if problem == "missing":
+            arrived = uk_today()
+        elif problem or arrived is None or arrived > uk_today() or arrived < sar.received_on - timedelta(days=365):
+            raise Refused(_("Enter the date the proof of identity arrived, today or in the past"), "bad_date")
+        requests.upload_evidence(case, sar, request.files.get("evidence"), received_on=arrived)
 
     return _act(reference, act, _("Proof of identity added."), "identity")
 
@@ -241,7 +247,7 @@ def item(reference: str, item_id: int) -> Response | str | tuple[str, int]:
     allowed = exemptions(service_settings(SERVICE_KEY), sar.regime)
     errors: dict[str, str] = {}
     values = {"decision": found.decision, "exemption": found.exemption, "note": found.note,
-              "terms": "\n".join(found.redact_terms or []), "boxes": ""}
+              "terms": "\n".join(found.redact_terms or []), "boxes": review.boxes_text(found.redact_boxes or [])}
     if request.method == "POST":
         values = request.form.to_dict()
         try:

@@ -223,3 +223,25 @@ def test_the_api_creates_a_request_and_reads_its_state_and_deadline(app, client,
     assert client.get("/api/v1/subject-access/requests/ALP-SR-26-999999", headers=headers).json["reason"] == \
         "not_found"
     assert client.get(f"/api/v1/subject-access/requests/{created.json['reference']}").status_code == 401
+
+
+def test_staff_add_postal_proof_of_identity_with_the_day_it_arrived(app, client, sar_forces):
+    from io import BytesIO
+
+    from .support import png, post
+
+    alpha = sar_forces[0]
+    reference = make_request(client)
+    worker = staff(app, alpha, "case@alpha.police.uk", ["caseworker"])
+    page = case_url(reference)
+    future = uk_today() + timedelta(days=3)
+    bad = post(worker, f"{page}/evidence", {"evidence": (BytesIO(png()), "id.png"),
+                                              "evidence_received_on-day": str(future.day),
+                                              "evidence_received_on-month": str(future.month),
+                                              "evidence_received_on-year": str(future.year)},
+               page=page, content_type="multipart/form-data")
+    assert bad.status_code == 400 and "today or in the past" in bad.get_data(as_text=True)
+    assert post(worker, f"{page}/evidence", {"evidence": (BytesIO(png()), "id.png")}, page=page,
+                content_type="multipart/form-data").status_code == 302
+    sar, case = _sar(app, alpha, reference)
+    assert case.state == "identity_check" and sar.identity_received_on == uk_today()
