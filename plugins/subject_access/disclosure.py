@@ -103,13 +103,24 @@ def build_bundle(case: Case, sar: SarRequest) -> bytes:
 
 
 def approve(case: Case, sar: SarRequest, actor: str, download_days: int) -> str:
-    """A second person approves: the response is built, the download link made and emailed; returns the token."""
+    """A second person approves: the response is built; the download link is made and emailed (its token
+    returned), or, for a requester who asked for paper, staff print and post it (empty token)."""
     check_second_person(sar, actor)
     engine.fire(case, "approve", actor=actor)
     sar.approved_by = actor
     pdf = build_bundle(case, sar)
     document = save_document(pdf, case=case, kind=RESPONSE, filename=f"{case.reference} response.pdf",
                              content_type="application/pdf", public=False, actor=actor)
+    sar.response_document_id = document.id
+    if (sar.answers or {}).get("delivery") == "post":
+        audit("subject_access.approved", target=f"case:{case.reference}",
+              after={"outcome": sar.outcome, "document": document.id, "delivery": "post"}, actor=actor)
+        tell(sar, case, _("Your response is ready"), [
+            _("We have finished your subject access request and are posting our response to you, as you asked."),
+            _("If you are unhappy with our response you can complain to the Information Commissioner's Office "
+              "(ico.org.uk, 0303 123 1113)."),
+        ])
+        return ""
     token = secrets.token_urlsafe(32)
     today = uk_today()
     link = SarDisclosure(case_id=case.id, document_id=document.id, token_hash=_hash(token), created_on=today,

@@ -49,6 +49,7 @@ class SarRequest(TenantOwned, db.Model):
     closed_on: Mapped[date | None] = mapped_column(Date)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
     searched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
 
     @property
     def deadline(self) -> date | None:

@@ -231,9 +231,9 @@ def system(reference: str) -> Response | tuple[str, int]:
 
 @staff.post("/r/<reference>/transition")
 def transition(reference: str) -> Response | tuple[str, int]:
-    """Finish searching or withdraw (other steps have their own forms)."""
+    """Finish searching, record a posted response, or withdraw (other steps have their own forms)."""
     name = request.form.get("transition", "")
-    if name not in ("finish_search", "withdraw"):
+    if name not in ("finish_search", "withdraw", "record_posted"):
         abort(400)
     return _act(reference, lambda c, s: engine.fire(c, name, actor=_actor(), note=request.form.get("note", "")),
                 _("Request updated."), "actions")
@@ -294,7 +294,7 @@ def approve(reference: str) -> Response | tuple[str, int]:
     """A supervisor other than the sender approves: the response is built and the link emailed."""
     days = int(service_settings(SERVICE_KEY)["download_days"])
     return _act(reference, lambda c, s: disclosure.approve(c, s, _actor(), days),
-                _("Approved. The requester has been emailed a secure download link."), "approval")
+                _("Response approved. The requester has been told how it reaches them."), "approval")
 
 
 @staff.post("/r/<reference>/send-back")

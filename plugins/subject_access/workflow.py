@@ -57,8 +57,8 @@ STATES = [
     State(
         "disclosed",
         _l("Response ready"),
-        _l("Our response is ready. We have emailed you a secure link to download it."),
-        next_steps=_l("Use the link in our email. You will need a one-time code we send to your email address."),
+        _l("Our response is ready. We have emailed you a secure link to download it, or we are posting it to you."),
+        next_steps=_l("Use the link in our email, with the one-time code we send you, or look out for our letter."),
         terminal=True,
     ),
     State(
@@ -100,6 +100,7 @@ TRANSITIONS = [
     Transition("send_back", ("approval",), "review", _l("Send back for changes"), roles=APPROVE, needs_note=True),
     Transition("approve", ("approval",), "disclosed", _l("Approve and send"), roles=APPROVE),
     Transition("close", ("disclosed",), "closed", _l("Close")),
+    Transition("record_posted", ("disclosed",), "closed", _l("Record that the response was posted"), roles=CASEWORK),
     Transition("withdraw", OPEN, "withdrawn", _l("Withdraw"), roles=CASEWORK, needs_note=True),
 ]
 

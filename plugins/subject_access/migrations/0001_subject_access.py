@@ -76,8 +76,10 @@ def upgrade():
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('open', sa.Boolean(), nullable=False),
     sa.Column('searched_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('response_document_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_subject_access_request_case_id_case'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_document_id'], ['document.id'], name=op.f('fk_subject_access_request_response_document_id_document'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_subject_access_request_tenant_id_tenant'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subject_access_request')),
     sa.UniqueConstraint('case_id', name=op.f('uq_subject_access_request_case_id'))

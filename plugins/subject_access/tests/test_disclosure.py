@@ -28,9 +28,9 @@ def _item_id(app, force, **where) -> int:
         return db.session.scalar(db.select(SarItem.id).filter_by(**where))
 
 
-def _ready_for_review(app, client, force):
+def _ready_for_review(app, client, force, **changes):
     """A request searched: the third-party record and a custody PDF naming a third person."""
-    reference = make_request(client)
+    reference = make_request(client, **changes)
     upload_id(client, reference)
     worker = staff(app, force, "case@alpha.police.uk", ["caseworker"])
     act(worker, reference, "identity", {"decision": "accept"})
@@ -179,3 +179,22 @@ def test_neither_confirm_nor_deny_is_an_outcome_with_its_own_letter(app, client,
         assert db.session.scalar(db.select(SarRequest)).outcome == "ncnd"
     assert "neither confirm nor deny" in text and "crime and taxation" in text
     assert "Information Commissioner" in text and "DOG-0042" not in text
+
+
+def test_a_requester_who_asked_for_paper_gets_no_link_and_staff_record_the_posting(app, client, sar_forces,
+                                                                                   third_party):  # noqa: F811
+    alpha = sar_forces[0]
+    reference, worker, dog, custody = _ready_for_review(app, client, alpha, receive={"delivery": "post"})
+    for item in (dog, custody):
+        _decide(worker, reference, item, decision="disclose")
+    act(worker, reference, "submit", {"outcome": "disclosure"})
+    supervisor = staff(app, alpha, "boss@alpha.police.uk", ["supervisor"])
+    assert act(supervisor, reference, "approve", {}).status_code == 302
+    assert "posting our response" in last_email(app, "alex@example.com", "Your response is ready").text_body
+    page = worker.get(case_url(reference)).get_data(as_text=True)
+    assert "The response to print (PDF)" in page and 'id="download"' not in page
+    assert act(worker, reference, "transition", {"transition": "record_posted"}).status_code == 302
+    with app.app_context(), tenant_context(alpha):
+        assert db.session.scalar(db.select(SarDisclosure.id)) is None
+        assert db.session.scalar(db.select(Case)).state == "closed"
+        assert db.session.scalar(db.select(SarRequest)).response_document_id is not None
