@@ -28,7 +28,7 @@ from frontcounter.refusals import Refused
 from frontcounter.web.urls import external_url
 from frontcounter_subject_access.models import SarDisclosure, SarItem, SarRequest
 from frontcounter_subject_access.redaction import image_to_pdf, redact_text
-from frontcounter_subject_access.requests import tell
+from frontcounter_subject_access.requests import request_for, tell
 from frontcounter_subject_access.review import DISCLOSE, NCND, REDACT, check_second_person, stored_bytes
 from frontcounter_subject_access.search import items
 from pypdf import PdfReader, PdfWriter
@@ -106,8 +106,8 @@ def approve(case: Case, sar: SarRequest, actor: str, download_days: int) -> str:
     """A second person approves: the response is built; the download link is made and emailed (its token
     returned), or, for a requester who asked for paper, staff print and post it (empty token)."""
     check_second_person(sar, actor)
-    engine.fire(case, "approve", actor=actor)
     sar.approved_by = actor
+    engine.fire(case, "approve", actor=actor)
     pdf = build_bundle(case, sar)
     document = save_document(pdf, case=case, kind=RESPONSE, filename=f"{case.reference} response.pdf",
                              content_type="application/pdf", public=False, actor=actor)
@@ -143,6 +143,8 @@ def approve(case: Case, sar: SarRequest, actor: str, download_days: int) -> str:
 def send_back(case: Case, note: str, actor: str) -> None:
     """The approver sends the response back for changes, with a note."""
     engine.fire(case, "send_back", actor=actor, note=note, public_note=False)
+    sar = request_for(case)
+    sar.outcome, sar.submitted_by, sar.approved_by = "", "", ""
 
 
 # -- the download link -----------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def _page(case: Case, sar: Any, errors: dict[str, str] | None = None, status: in
     today = uk_today()
     link = disclosure.current_link(case)
     return render_template(
-        "subject_access/staff/case.html", case=case, sar=sar, errors=errors or {}, today=today,
+        "subject_access/staff/request.html", case=case, sar=sar, errors=errors or {}, today=today,
         days=rules.days_remaining(sar.deadline, today), state=WORKFLOW.state(case.state),
         items=search.items(case), searches=search.system_searches(case), systems=systems(settings),
         exemptions=exemptions(settings, sar.regime), evidence=requests.documents(case, (requests.ID_EVIDENCE,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from frontcounter.cases import State, Transition, Workflow
+from frontcounter_subject_access.guards import CLOCK_SET, SECOND_PERSON, SENT_FOR_APPROVAL
 
 SERVICE_KEY = "subject_access"
 CASEWORK = ("caseworker", "supervisor")
@@ -91,14 +92,17 @@ STATES = [
 TRANSITIONS = [
     Transition("evidence_received", ("awaiting_identity",), "identity_check", _l("Receive proof of identity"),
                by_applicant=True),
-    Transition("accept_identity", ("identity_check",), "searching", _l("Accept proof of identity"), roles=CASEWORK),
+    Transition("accept_identity", ("identity_check",), "searching", _l("Accept proof of identity"), roles=CASEWORK,
+               guards=(CLOCK_SET,)),
     Transition("reject_identity", ("identity_check",), "awaiting_identity", _l("Reject proof of identity"),
                roles=CASEWORK, needs_note=True),
     Transition("cancel_no_identity", ("awaiting_identity",), "cancelled", _l("Cancel: no proof of identity")),
     Transition("finish_search", ("searching",), "review", _l("Finish searching"), roles=CASEWORK),
-    Transition("send_for_approval", ("review",), "approval", _l("Send for approval"), roles=CASEWORK),
+    Transition("send_for_approval", ("review",), "approval", _l("Send for approval"), roles=CASEWORK,
+               guards=(SENT_FOR_APPROVAL,)),
     Transition("send_back", ("approval",), "review", _l("Send back for changes"), roles=APPROVE, needs_note=True),
-    Transition("approve", ("approval",), "disclosed", _l("Approve and send"), roles=APPROVE),
+    Transition("approve", ("approval",), "disclosed", _l("Approve and send"), roles=APPROVE,
+               guards=(SECOND_PERSON,)),
     Transition("close", ("disclosed",), "closed", _l("Close")),
     Transition("record_posted", ("disclosed",), "closed", _l("Record that the response was posted"), roles=CASEWORK),
     Transition("withdraw", OPEN, "withdrawn", _l("Withdraw"), roles=CASEWORK, needs_note=True),

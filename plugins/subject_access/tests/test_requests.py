@@ -245,3 +245,18 @@ def test_staff_add_postal_proof_of_identity_with_the_day_it_arrived(app, client,
                 content_type="multipart/form-data").status_code == 302
     sar, case = _sar(app, alpha, reference)
     assert case.state == "identity_check" and sar.identity_received_on == uk_today()
+
+
+def test_the_cores_case_page_cannot_skip_the_clock(app, client, sar_forces):
+    from .support import post
+
+    alpha = sar_forces[0]
+    reference = make_request(client)
+    upload_id(client, reference)
+    worker = staff(app, alpha, "case@alpha.police.uk", ["caseworker"])
+    core = f"/alpha/staff/work/case/{reference}"
+    assert worker.get(core).status_code == 200
+    post(worker, f"{core}/transition", {"transition": "accept_identity"}, page=core)
+    sar, case = _sar(app, alpha, reference)
+    assert case.state == "identity_check" and sar.clock_started_on is None
+    assert "subject access page" in worker.get(core).get_data(as_text=True)
