@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from frontcounter.accounts.service import find_account
 from frontcounter.audit import record as audit
 from frontcounter.calendar import add_calendar_days, uk_today
 from frontcounter.cases import engine
@@ -69,7 +70,12 @@ def _front(case: Case, sar: SarRequest, entries: list[dict[str, Any]], withheld:
     return html_to_pdf(render_html(template, case=case, sar=sar, entries=entries, withheld=withheld,
                                    recipient_name=sar.full_name,
                                    recipient_address=str((sar.answers or {}).get("address", "")).splitlines(),
-                                   signed_by=sar.approved_by, signed_role=_("Data protection team")))
+                                   signed_by=_approver_name(sar), signed_role=_("Data protection team")))
+
+
+def _approver_name(sar: SarRequest) -> str:
+    account = find_account(sar.approved_by) if sar.approved_by else None
+    return account.full_name if account is not None and account.full_name else sar.approved_by
 
 
 def build_bundle(case: Case, sar: SarRequest) -> bytes:
