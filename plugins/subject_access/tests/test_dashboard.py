@@ -79,3 +79,25 @@ def test_the_plugins_own_data_is_found_erased_and_kept_for_two_years(app, sar_fo
         assert person_data(PersonQuery(email="sam.patel@example.com")) == []
     with app.app_context(), tenant_context(bravo):
         assert person_data(PersonQuery(email="alex.morgan@example.com")) == []  # another force's requests
+
+
+def test_requests_are_assigned_and_the_queue_shows_mine(app, sar_forces):
+    from tests.conftest import csrf_token
+
+    alpha = sar_forces[0]
+    with app.app_context(), tenant_context(alpha) as force:
+        seed(force)
+        db.session.commit()
+        reference = db.session.scalar(db.select(SarRequest.reference).filter_by(full_name="Pat Hughes"))
+    worker = staff(app, alpha, "case@alpha.police.uk", ["caseworker"])
+    page = f"/alpha/staff/subject_access/r/{reference}"
+    token = csrf_token(worker.get(page).get_data(as_text=True))
+    response = worker.post(f"/alpha/staff/work/case/{reference}/assign",
+                           data={"csrf_token": token, "assignee": "me", "back": page})
+    assert response.status_code == 302 and response.headers["Location"].endswith(page)
+    mine = worker.get("/alpha/staff/subject_access/?mine=yes").get_data(as_text=True)
+    assert "1 open request" in mine and reference in mine
+    with app.app_context(), tenant_context(alpha):
+        from frontcounter.audit.models import AuditEvent
+
+        assert db.session.scalar(db.select(AuditEvent.id).filter_by(action="case.assigned")) is not None

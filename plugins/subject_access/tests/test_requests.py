@@ -96,6 +96,7 @@ def test_accepting_identity_starts_the_clock_and_the_tracking_page_shows_the_dea
     track = client.get(f"/alpha/track/{reference}").get_data(as_text=True)
     assert 'id="deadline"' in track and expected.strftime("%Y") in track
     assert "Searching our records" in email.subject
+    assert f"We must respond by {expected.day} {expected:%B %Y}." in email.text_body
 
 
 def test_rejected_identity_goes_back_with_the_reason_emailed(app, client, sar_forces):
