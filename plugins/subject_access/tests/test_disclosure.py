@@ -88,6 +88,11 @@ def test_a_second_person_must_approve(app, client, sar_forces, third_party):  # 
     same = act(both, reference, "approve", {})
     assert same.status_code == 400 and "A second person must approve" in same.get_data(as_text=True)
     supervisor = staff(app, alpha, "boss@alpha.police.uk", ["supervisor"])
+    assert act(supervisor, reference, "send-back", {"note": ""}).status_code == 400  # a note is needed
+    assert act(supervisor, reference, "send-back", {"note": "Check the custody record again"}).status_code == 302
+    with app.app_context(), tenant_context(alpha):
+        assert db.session.scalar(db.select(Case)).state == "review"
+    act(both, reference, "submit", {"outcome": "disclosure"})
     assert act(supervisor, reference, "approve", {}).status_code == 302
     with app.app_context(), tenant_context(alpha):
         sar = db.session.scalar(db.select(SarRequest))
