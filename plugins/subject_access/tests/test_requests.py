@@ -261,3 +261,17 @@ def test_the_cores_case_page_cannot_skip_the_clock(app, client, sar_forces):
     sar, case = _sar(app, alpha, reference)
     assert case.state == "identity_check" and sar.clock_started_on is None
     assert "subject access page" in worker.get(core).get_data(as_text=True)
+
+
+def test_proof_of_identity_can_be_sent_later_from_the_emailed_link(app, client, sar_forces):
+    from tests.conftest import link_in
+
+    reference = make_request(client)
+    stranger = app.test_client()
+    assert stranger.get(f"/alpha/subject_access/request/{reference}/identity").status_code == 404
+    later = app.test_client()  # another day, another device: only the email
+    email = last_email(app, "alex@example.com", "We have your subject access request")
+    track = later.get(link_in(email, f"/alpha/track/{reference}")).get_data(as_text=True)
+    assert 'id="upload-identity"' in track
+    assert upload_id(later, reference).status_code == 302
+    assert _sar(app, sar_forces[0], reference)[1].state == "identity_check"
