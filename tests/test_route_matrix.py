@@ -120,7 +120,20 @@ def _trainer(force) -> int:
         return trainer.id
 
 
+def _found_item(force) -> int:
+    from frontcounter.cases.engine import open_case
+    from frontcounter_subject_access.models import SarItem
+
+    with tenant_context(force):
+        case = open_case("subject_access", applicant_email="hidden@bravo.example.com", applicant_name="Bravo's secret")
+        item = SarItem(case_id=case.id, source="system", origin="Custody", summary="Bravo's secret holder")
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
 ID_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "item_id": _found_item,
     "venue_id": _venue,
     "trainer_id": _trainer,
     "document_id": _document,

@@ -232,6 +232,7 @@ def system(reference: str) -> Response | tuple[str, int]:
 @staff.post("/r/<reference>/transition")
 def transition(reference: str) -> Response | tuple[str, int]:
     """Finish searching, record a posted response, or withdraw (other steps have their own forms)."""
+    _found(reference)  # 404 before anything else for another force's reference
     name = request.form.get("transition", "")
     if name not in ("finish_search", "withdraw", "record_posted"):
         abort(400)
