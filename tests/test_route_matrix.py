@@ -120,6 +120,19 @@ def _trainer(force) -> int:
         return trainer.id
 
 
+def _found_item(force) -> int:
+    from frontcounter.cases.engine import open_case
+    from frontcounter_subject_access.models import SarItem
+
+    with tenant_context(force):
+        case = open_case("subject_access", applicant_email="hidden@bravo.example.com", applicant_name="Bravo's secret")
+        item = SarItem(case_id=case.id, source="system", origin="Custody", summary="Bravo's secret holder")
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
+
 def _lost_property_rows(force) -> dict[str, int]:
     """A found item of `force` with a match, a claim and a disposal (the lost property plugin's row ids)."""
     from datetime import UTC, date, datetime
@@ -147,6 +160,7 @@ def _lost_property_rows(force) -> dict[str, int]:
 
 
 ID_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "item_id": _found_item,
     "match_id": lambda force: _lost_property_rows(force)["match_id"],
     "claim_id": lambda force: _lost_property_rows(force)["claim_id"],
     "disposal_id": lambda force: _lost_property_rows(force)["disposal_id"],
