@@ -39,6 +39,18 @@ def test_each_hooks_documented_signature_matches_its_hookspec():
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_hook_has_a_test_that_names_it():
+    """Datasette's rule: each hook is exercised by at least one test (other than these documentation checks)."""
+    sources = [
+        path.read_text(encoding="utf-8")
+        for folder in (ROOT / "tests", *sorted((ROOT / "plugins").glob("*/tests")))
+        for path in folder.rglob("*.py")
+        if path.name != "test_plugins.py"
+    ]
+    untested = [name for name in HOOKSPECS if not any(re.search(rf"\b{name}\b", text) for text in sources)]
+    assert not untested, f"hooks no test names: {untested}"
+
+
 def test_every_hookspec_has_a_docstring():
     assert all((getattr(hookspecs, name).__doc__ or "").strip() for name in HOOKSPECS)
 
