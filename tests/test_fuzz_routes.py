@@ -12,6 +12,7 @@ this file does not know fails the test until it is added to VALID_PARAMS.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from typing import Any
@@ -50,6 +51,17 @@ CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 FIELD = re.compile(r'name="([A-Za-z_][\w\-]*)"')
 
 
+class _ErrorLog(logging.Handler):
+    """Keeps the last error the app's error handler logged (with its traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.last = logging.Formatter().format(record)
+
+
 class Fuzzer:
     """Sends requests, counts them, and remembers every 5xx."""
 
@@ -58,6 +70,8 @@ class Fuzzer:
         self.failures: list[str] = []
         self.routes: set[str] = set()
         self.fields: set[str] = set(QUERY_NAMES)
+        self.errors = _ErrorLog()
+        logging.getLogger("frontcounter.web.errors").addHandler(self.errors)
 
     def send(self, client: Any, who: str, rule: Any, method: str, url: str, **kwargs: Any) -> Any:
         self.sent += 1
@@ -69,7 +83,10 @@ class Fuzzer:
             return None
         if response.status_code >= 500:
             body = response.get_data(as_text=True)[:200].replace("\n", " ")
-            self.failures.append(f"{who} {method} {url[:120]!r} {str(kwargs)[:80]} -> {response.status_code} {body}")
+            cause = self.errors.last[-1500:]  # the traceback the error handler logged, to find the cause
+            self.failures.append(
+                f"{who} {method} {url[:120]!r} {str(kwargs)[:80]} -> {response.status_code} {body}\n{cause}"
+            )
         elif response.mimetype == "text/html" and response.status_code == 200:
             self.fields.update(FIELD.findall(response.get_data(as_text=True)))
         return response
