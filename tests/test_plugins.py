@@ -138,3 +138,19 @@ def test_platform_package_names_no_service():
             text = path.read_text(encoding="utf-8").lower()
             offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in text]
     assert not offenders, offenders
+
+
+def test_bundled_plugins_tests_use_the_sdk_not_the_platforms_own_conftest():
+    """A plugin's tests take their fixtures from frontcounter.testing (the pytest plugin), as a third party's do.
+
+    Importing fixtures from tests/conftest.py would also make a second session schema that replaces the
+    SQLite file under the first one's connections.
+    """
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "plugins").glob("*/tests/**/*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s*from tests(\.conftest|\.support)? import|\s*import tests\b", line)
+        or re.match(r"\s*from tests\.(conftest|support\.(browser|servers|race|markup)) import", line)
+    ]
+    assert not offenders, offenders

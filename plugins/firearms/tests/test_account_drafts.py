@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import PASSWORD, public_account, submit
 from frontcounter_firearms.drafts import Draft
-
-from tests.conftest import PASSWORD, public_account, submit
 
 
 def test_the_account_page_lists_unsent_applications_in_every_force(app, firearms_forces):
@@ -41,6 +40,6 @@ def test_a_draft_started_in_welsh_remembers_it(app, firearms_forces):
 
 
 def _token(client) -> str:
-    from tests.conftest import csrf_token
+    from frontcounter.testing import csrf_token
 
     return csrf_token(client.get("/alpha/start/firearms").get_data(as_text=True))

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.conftest import (  # noqa: F401
-    _clean_tables,
-    _schema,
-    app,
-    backend_urls,
-    client,
-    ctx,
-    live_url,
-    make_force,
-    page,
-)
+from frontcounter.testing import make_force
 
 
 @pytest.fixture
-def sar_forces(app):  # noqa: F811 - the app fixture imported above
+def sar_forces(app):
     """Two forces, Alpha and Bravo, taking subject access requests."""
     with app.app_context():
         alpha = make_force("alpha", "ALP", {"subject_access": True})

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+from frontcounter.testing import add_staff, csrf_token, mailbox, staff_sign_in, submit
 from PIL import Image, ImageDraw
-
-from tests.conftest import add_staff, csrf_token, mailbox, staff_sign_in, submit
 
 ANSWERS = {
     "who": {"for_whom": "self"},

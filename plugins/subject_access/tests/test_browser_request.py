@@ -8,10 +8,9 @@ from io import BytesIO
 
 import pyotp
 import pytest
+from frontcounter.testing import PASSWORD, add_staff, mailbox
 from playwright.sync_api import expect
 from pypdf import PdfReader
-
-from tests.conftest import PASSWORD, add_staff, live_url, mailbox, page  # noqa: F401 - live_url and page are fixtures
 
 from .support import pdf_with, png
 from .test_search import third_party  # noqa: F401 - the fixture
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.browser
 THIRD_PARTY = "DPA 2018 Sch 2 para 16: protection of the rights of others"
 
 
-def _phone(page, live_url):  # noqa: F811
+def _phone(page, live_url):
     """Another person's browser: a new phone-sized context in the same Chromium."""
     context = page.context.browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
     other = context.new_page()
@@ -28,7 +27,7 @@ def _phone(page, live_url):  # noqa: F811
     return other
 
 
-def _staff_sign_in(page, email: str) -> None:  # noqa: F811
+def _staff_sign_in(page, email: str) -> None:
     page.goto("/alpha/staff/sign-in")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)

@@ -82,7 +82,7 @@ def test_the_plugins_own_data_is_found_erased_and_kept_for_two_years(app, sar_fo
 
 
 def test_requests_are_assigned_and_the_queue_shows_mine(app, sar_forces):
-    from tests.conftest import csrf_token
+    from frontcounter.testing import csrf_token
 
     alpha = sar_forces[0]
     with app.app_context(), tenant_context(alpha) as force:

@@ -11,10 +11,9 @@ from frontcounter.calendar import uk_today
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import csrf_token
 from frontcounter_subject_access.models import SarDisclosure, SarItem, SarRequest
 from pypdf import PdfReader
-
-from tests.conftest import csrf_token
 
 from .support import act, case_url, last_email, make_request, pdf_with, post, staff, upload_id
 from .test_search import third_party  # noqa: F401 - the fixture

@@ -9,11 +9,10 @@ from frontcounter.cases.models import Case
 from frontcounter.documents.models import Document
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
+from frontcounter.testing import mailbox, submit
 from frontcounter_subject_access import rules
 from frontcounter_subject_access.jobs import identity_chase
 from frontcounter_subject_access.models import SarDraft, SarRequest
-
-from tests.conftest import mailbox, submit
 
 from .support import act, as_guest, case_url, last_email, make_request, pdf_with, staff, upload_id
 
@@ -27,7 +26,7 @@ def _sar(app, force, reference):
 
 
 def test_switched_off_forces_do_not_offer_it(app, client):
-    from tests.conftest import make_force
+    from frontcounter.testing import make_force
 
     with app.app_context():
         make_force("gamma", "GAM", {"subject_access": False})
@@ -264,7 +263,7 @@ def test_the_cores_case_page_cannot_skip_the_clock(app, client, sar_forces):
 
 
 def test_proof_of_identity_can_be_sent_later_from_the_emailed_link(app, client, sar_forces):
-    from tests.conftest import link_in
+    from frontcounter.testing import link_in
 
     reference = make_request(client)
     stranger = app.test_client()
