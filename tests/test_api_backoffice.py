@@ -107,7 +107,7 @@ def test_force_admin_creates_a_token_that_is_shown_once_and_stored_only_as_a_has
         assert token.roles == ["caseworker", "supervisor"] and token.created_by == "admin@alpha.example.com"
         [event] = db.session.scalars(db.select(AuditEvent).filter_by(action="api_token.created")).all()
         assert event.actor == "admin@alpha.example.com" and event.target == f"api_token:{token.id}"
-        assert event.after == {"name": "Records system", "roles": ["caseworker", "supervisor"]}
+        assert event.after == {"name": "Records system", "roles": ["caseworker", "supervisor"], "services": []}
     assert admin.get("/api/v1/cases", headers=_auth(secret)).status_code == 200
 
 

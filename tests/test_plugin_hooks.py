@@ -36,7 +36,7 @@ def test_tenant_settings_changed_is_called_when_a_force_admin_saves_settings(app
     add_staff(app, forces[0], "admin@alpha.police.uk", ["force_admin"])
     staff_sign_in(client, app, "alpha", "admin@alpha.police.uk")
     sample_hooks.CALLS.clear()
-    response = submit(client, "/alpha/staff/admin/services/sample", {"enabled": "y", "permit_fee_pence": "3000",
+    response = submit(client, "/alpha/staff/admin/services/sample", {"enabled": "y", "permit_fee_pence": "30.00",
                                                                      "max_permits": "3"})
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     assert ("tenant_settings_changed", "alpha:sample") in sample_hooks.CALLS

@@ -62,7 +62,7 @@ def _link_for(claim: Claim) -> str:
 def _language(claim: Claim) -> str:
     if claim.report_id is not None:
         return db.session.get(LostReport, claim.report_id).language
-    return claim.item.case.data.get("language", "en")
+    return claim.item.case.language
 
 
 def _tell(claim: Claim, subject: LazyString, *paragraphs: LazyString | str) -> None:
@@ -179,7 +179,7 @@ def hand_over(claim: Claim, id_checked: str, *, actor: str) -> None:
     claim.returned_by = actor
     claim.returned_at = datetime.now(UTC)
     note = _("Returned to the owner") if claim.kind == "owner" else _("Returned to the finder")
-    with force_locale(claim.item.case.data.get("language", "en")):  # the finder hears of it in their language
+    with force_locale(claim.item.case.language):  # the finder hears of it in their language
         engine.fire(claim.item.case, "hand_over", actor=actor, note=note, public_note=False, as_system=True)
     if claim.report_id is not None:
         db.session.get(LostReport, claim.report_id).status = "claimed"

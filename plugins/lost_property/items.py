@@ -72,7 +72,8 @@ def _open(report: FoundReport, actor: str, account_id: int | None) -> tuple[Case
         applicant_email=report.email,
         applicant_name=report.name,
         account_id=account_id,
-        data={"category": report.category, "language": notify.current_language()},
+        data={"category": report.category},
+        language=notify.current_language(),
         actor=actor,
     )
     item = FoundItem(
@@ -128,7 +129,7 @@ def _confirmation(case: Case, item: FoundItem, slot: Slot) -> None:
         return _("Lost property: your reference %(reference)s", reference=case.reference), item.finder_name, \
             paragraphs, finder_link(case)
 
-    notify.email(case.applicant_email, case.data.get("language", "en"), build)
+    notify.email(case.applicant_email, case.language, build)
 
 
 def next_property_reference() -> str:
@@ -161,7 +162,7 @@ def receive(case: Case, receipt: Receipt, *, actor: str) -> FoundItem:
     if item.category == "cash":
         item.cash_pence = receipt.cash_pence
         item.cash_counted_by = actor
-    with force_locale(case.data.get("language", "en")):  # the finder's "received" email, in their language
+    with force_locale(case.language):  # the finder's "received" email, in their language
         engine.fire(case, "receive", actor=actor, as_system=True)
     audit("lost_property.received", target=f"case:{case.reference}",
           after={"property_reference": item.property_reference, "storage": item.storage_location,

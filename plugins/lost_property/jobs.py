@@ -65,7 +65,7 @@ def _tell_finder(item: object) -> bool:
                 item.finder_name, [_("Nobody has claimed the item you handed in. As the finder you can now claim it."),
                                    _("Claim it here:")], finder_link(case))
 
-    notify.email(case.applicant_email, case.data.get("language", "en"), build)
+    notify.email(case.applicant_email, case.language, build)
     return True
 
 

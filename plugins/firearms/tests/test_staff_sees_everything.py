@@ -122,7 +122,7 @@ def test_the_officer_s_visit_view_shows_the_answers_and_a_real_phone_link(app, c
 @pytest.mark.parametrize(
     ("kind", "english", "welsh"),
     [
-        ("gp-information", "GP's medical information", "Gwybodaeth feddygol gan y meddyg teulu"),
+        ("gp-information", "Medical information from your GP", "Gwybodaeth feddygol gan eich meddyg teulu"),
         ("refusal-letter", "Refusal letter", "Llythyr gwrthod"),
         ("visit-photo", "Home visit photo", "Llun o'r ymweliad cartref"),
     ],

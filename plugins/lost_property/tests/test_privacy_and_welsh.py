@@ -125,7 +125,7 @@ def test_a_welsh_finder_hears_that_the_item_was_received_in_welsh(app, forces):
     reference = add_item(app, forces[0], received_days_ago=None, email="gwen@example.com")
     with app.app_context(), app.test_request_context(), tenant_context(forces[0]):
         case = db.session.scalar(db.select(Case).filter_by(reference=reference))
-        case.data = {**case.data, "language": "cy"}
+        case.language = "cy"
         receive(case, Receipt("", "Silff A", "Da", "Gorsaf"), actor="desk@alpha.police.uk")
         db.session.commit()
     email = mailbox(app, "gwen@example.com")[-1]
