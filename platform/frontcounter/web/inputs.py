@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Request, request
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
@@ -184,15 +185,16 @@ def _bound_marshmallow_integers() -> None:
     if getattr(ma_fields.Integer, "_fc_bounded", False):
         return
     original = ma_fields.Integer._validated
+    out_of_range = "Must be between -2147483648 and 2147483647."
     ma_fields.Integer.default_error_messages = {
-        **ma_fields.Integer.default_error_messages,
-        "out_of_range": "Must be between -2147483648 and 2147483647.",
+        **ma_fields.Integer.default_error_messages, "out_of_range": out_of_range
     }
 
     def _validated(self, value):  # type: ignore[no-untyped-def]
         number = original(self, value)
         if number is not None and not MIN_INT <= number <= MAX_INT:
-            raise self.make_error("out_of_range")
+            # Fields made before this patch (a plugin's schemas imported early) lack the message: fall back to it.
+            raise ValidationError(self.error_messages.get("out_of_range", out_of_range))
         return number
 
     ma_fields.Integer._validated = _validated  # type: ignore[method-assign]
