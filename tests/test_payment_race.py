@@ -59,6 +59,7 @@ def test_a_return_that_meets_a_concurrent_change_of_the_case_retries_and_shows_t
 
 @pytest.mark.postgres_only
 def test_two_payments_of_one_case_returning_together_both_get_the_normal_page(app, forces):
+    from frontcounter.audit.models import AuditEvent
     from frontcounter.cases.models import Case
     from frontcounter.extensions import db
     from frontcounter.payments.models import Payment
@@ -73,4 +74,8 @@ def test_two_payments_of_one_case_returning_together_both_get_the_normal_page(ap
             rows = db.session.scalars(db.select(Payment).where(Payment.public_id.in_([first, second]))).all()
             assert {row.state for row in rows} == {"success"}
             assert db.session.get(Case, rows[0].case_id).state == "submitted"
-            assert sum(1 for row in rows if row.discrepancy) == 1  # one to refund, flagged for staff
+            duplicates = db.session.scalars(
+                db.select(AuditEvent.target).where(AuditEvent.action == "payment.duplicate")
+            ).all()
+            # The payment that came second is the duplicate, refunded automatically: exactly one per case.
+            assert len([t for t in duplicates if any(row.public_id in (t or "") for row in rows)]) == 1, duplicates

@@ -11,11 +11,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from frontcounter.accounts.models import Role
 from frontcounter.accounts.password_policy import MIN_LENGTH as MIN_PASSWORD
 from frontcounter.accounts.password_policy import password_problem
+from frontcounter.email_input import email_field
 
 ROLE_LABELS = {
     Role.CASEWORKER.value: _l("Caseworker"),
@@ -23,22 +24,6 @@ ROLE_LABELS = {
     Role.SUPERVISOR.value: _l("Supervisor"),
     Role.FORCE_ADMIN.value: _l("Force administrator"),
 }
-
-
-def _email_field() -> StringField:
-    return StringField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter your email address")),
-            Email(
-                message=_l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-            Length(max=320),
-        ],
-        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
-    )
 
 
 def _new_password_field() -> PasswordField:
@@ -68,7 +53,7 @@ class SignUpForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(message=_l("Enter your full name")), Length(max=200)],
     )
-    email = _email_field()
+    email = email_field()
     password = _new_password_field()
     confirm = PasswordField(
         _l("Confirm password"),
@@ -84,7 +69,7 @@ class SignUpForm(FlaskForm):
 class SignInForm(FlaskForm):
     """Sign in with email and password."""
 
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         _l("Password"), widget=GovPasswordInput(), validators=[InputRequired(message=_l("Enter your password"))]
     )
@@ -94,7 +79,7 @@ class SignInForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     """Ask for a password reset link."""
 
-    email = _email_field()
+    email = email_field()
     submit = SubmitField(_l("Send reset link"), widget=GovSubmitInput())
 
 
@@ -139,7 +124,7 @@ class StaffMemberForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(message=_l("Enter their full name")), Length(max=200)],
     )
-    email = _email_field()
+    email = email_field()
     roles = SelectMultipleField(
         _l("Roles"),
         widget=GovCheckboxesInput(),

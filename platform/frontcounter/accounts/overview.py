@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 
-from frontcounter.bookings.models import Booking, BookingState, Slot
-from frontcounter.bookings.times import now_utc, slot_when
-from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.tenancy import platform_wide
 from frontcounter.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from frontcounter.cases.models import Case
 
 LIMIT = 100
 
@@ -55,7 +55,11 @@ def _status(case: Case) -> str:
 
 
 def account_overview(account_id: int) -> AccountOverview:
-    """The person's cases, upcoming bookings and drafts with every force (two queries and the drafts hook)."""
+    """The person's cases, upcoming bookings and drafts with every force (three queries and the drafts hook)."""
+    from frontcounter.bookings.models import Booking, BookingState, Slot  # at call time: both import accounts
+    from frontcounter.bookings.times import now_utc, slot_when
+    from frontcounter.cases.models import Case
+
     overview = AccountOverview()
     with platform_wide("the person's own cases, bookings and drafts on their account page"):
         forces = {t.id: t for t in db.session.scalars(db.select(Tenant))}
@@ -63,7 +67,7 @@ def account_overview(account_id: int) -> AccountOverview:
             db.select(Case).where(Case.applicant_account_id == account_id).order_by(Case.id.desc()).limit(LIMIT)
         ).all()
         rows = db.session.execute(
-            db.select(Booking, Case)
+            db.select(Booking, Case, Slot)
             .join(Case, Booking.case_id == Case.id)
             .join(Slot, Booking.slot_id == Slot.id)
             .where(
@@ -86,7 +90,7 @@ def account_overview(account_id: int) -> AccountOverview:
             "status": _status(case),
             "href": url_for("cases_public.track", force=force.slug, reference=case.reference),
         })
-    for booking, case in rows:
+    for _booking, case, slot in rows:
         force = forces.get(case.tenant_id)
         if force is None:
             continue
@@ -94,7 +98,7 @@ def account_overview(account_id: int) -> AccountOverview:
             "reference": case.reference,
             "force": force.display_name,
             "service": _service_name(case.service_key),
-            "when": slot_when(booking.slot.starts_at, booking.slot.ends_at),
+            "when": slot_when(slot.starts_at, slot.ends_at),
             "href": url_for("cases_public.track", force=force.slug, reference=case.reference),
         })
     for draft in sorted(drafts, key=lambda d: d.updated_at.timestamp() if d.updated_at else 0.0, reverse=True):

@@ -12,7 +12,6 @@ from frontcounter.accounts.models import Account, AccountKind, StaffMember
 from frontcounter.accounts.tokens import make_token, read_token
 from frontcounter.extensions import db
 from frontcounter.notifications import send_email
-from frontcounter.web.urls import external_url
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -69,6 +68,8 @@ def authenticate(email: str, password: str) -> Account:
 def send_verification(account: Account, next_url: str = "") -> None:
     """Email a link that confirms the account's email address."""
     token = make_token("verify-email", {"id": account.id, "email": account.email, "next": next_url})
+    from frontcounter.web.urls import external_url  # at call time: web imports accounts
+
     link = external_url("account.verify", token=token)
     send_email(account.email, _("Confirm your email address"), "email/verify", link=link, account=account)
     db.session.commit()
@@ -148,6 +149,8 @@ def send_password_reset_now(email: str, lang: str = "en") -> str:
 
 def _send_reset(account: Account) -> None:
     token = make_token("reset-password", {"id": account.id, "fp": account.password_hash[-16:]})
+    from frontcounter.web.urls import external_url  # at call time: web imports accounts
+
     link = external_url("account.reset_password", token=token)
     send_email(account.email, _("Reset your password"), "email/reset", link=link, account=account)
     db.session.commit()

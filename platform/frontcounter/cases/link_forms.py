@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
-from frontcounter.accounts.forms import _email_field
+from frontcounter.email_input import email_field
 
 
 class NewLinkForm(FlaskForm):
     """Ask for a new tracking link by email."""
 
-    email = _email_field()
+    email = email_field()
     submit = SubmitField(_l("Send me a new link"), widget=GovSubmitInput())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from frontcounter.accounts import ratelimit
 from frontcounter.cases import engine
 from frontcounter.cases.notify import applicant_language
 from frontcounter.cases.tracking import tracking_url
@@ -19,6 +18,8 @@ def send_tracking_link(reference: str, email: str, ip: str) -> bool:
     Every attempt counts against the reference and the address (found or not), so the answer and
     the timing of the limit never tell whether the application exists. Commits.
     """
+    from frontcounter.accounts import ratelimit  # at call time: accounts imports cases
+
     key = f"track:{current_tenant().slug}:{reference.upper()}"[:320]
     if ratelimit.is_locked(key, ip):
         return False

@@ -17,7 +17,6 @@ from frontcounter.cases.models import Case
 from frontcounter.cases.queries import cases_of_account, public_events
 from frontcounter.cases.tracking import case_id_from_token, tracking_token
 from frontcounter.extensions import db
-from frontcounter.payments.owed import email_pay_link, pay_url
 from frontcounter.plugins.manager import registry
 from frontcounter.refusals import Refused
 from frontcounter.tenancy.services import switched_off_service
@@ -67,6 +66,8 @@ def visible_case(reference: str, token: str | None) -> Case:
 def track(reference: str) -> str:
     """The tracking page: where the case is, what happened, and what comes next."""
     case = visible_case(reference, request.args.get("token"))
+    from frontcounter.payments.owed import pay_url  # at call time: payments imports cases
+
     g.service_switched_off = switched_off_service(case.service_key)
     workflow = engine.workflow_for(case.service_key)
     return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
@@ -137,6 +138,8 @@ def new_link(reference: str) -> str:
 @bp.post("/track/<reference>/pay-later")
 def pay_later(reference: str) -> str:
     """Pay later: email the applicant a link to pay from any device, and say so."""
+    from frontcounter.payments.owed import email_pay_link, pay_url  # at call time: payments imports cases
+
     case = visible_case(reference, request.form.get("token"))
     key = f"pay-later:{case.reference}"
     emailed = False

@@ -7,8 +7,6 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
-from frontcounter.web.templating import pence
-
 
 class Money(fields.Integer):
     """An amount of money: stored and loaded as whole pence; the settings form shows and reads it in pounds.
@@ -28,6 +26,8 @@ class Money(fields.Integer):
         return str(self.metadata.get("label") or (self.name or "").replace("_", " ").capitalize())
 
     def _in_range(self, value: int) -> None:
+        from frontcounter.web.templating import pence  # at call time: web imports plugins
+
         if value < self.min_pence or (self.max_pence is not None and value > self.max_pence):
             if self.max_pence is None:
                 message = _("%(label)s must be %(min)s or more", label=self.label(), min=pence(self.min_pence))
