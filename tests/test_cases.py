@@ -250,3 +250,16 @@ def test_signed_in_applicant_sees_their_cases_and_plugins_hear_of_transitions(ap
     assert client.get(f"/alpha/track/{reference}").status_code == 200  # no token needed: it is theirs
     _fire(app, forces[0], reference, "pay")
     assert ("case_transitioned", f"{reference}:pay") in hooks.CALLS
+
+
+def test_a_case_records_when_it_closed_so_queues_can_skip_closed_work(app, client, forces):
+    reference = re.search(r"/track/([^?]+)", _apply(client)).group(1)
+    assert _case(app, forces[0], reference).closed_at is None
+    _fire(app, forces[0], reference, "pay")
+    assert _case(app, forces[0], reference).closed_at is None
+    _fire(app, forces[0], reference, "start_check")
+    _fire(app, forces[0], reference, "refuse", note="Not eligible")
+    closed = _case(app, forces[0], reference)
+    assert closed.state == "refused" and closed.closed_at is not None
+    with app.app_context(), tenant_context(forces[0]):
+        assert db.session.scalar(db.select(db.func.count(Case.id)).where(Case.closed_at.is_(None))) == 0

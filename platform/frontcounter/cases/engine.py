@@ -204,6 +204,7 @@ def _record(
 def _enter(case: Case, workflow: Workflow, state: State, note: str = "") -> None:
     now = _now()
     case.deadline_at = due_at(state.deadline, case, now)
+    case.closed_at = now if state.terminal else None
     for timer in workflow.timers_for(state.name):
         due = due_at(timer.after, case, now)
         if due is not None:  # a period function may say "no timer for this case"
