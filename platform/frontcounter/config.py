@@ -109,6 +109,10 @@ def from_environment() -> dict:
         "SENTRY_DSN": os.environ.get("SENTRY_DSN", ""),
         "SENTRY_ENVIRONMENT": os.environ.get("SENTRY_ENVIRONMENT", "production" if production else "development"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Background work: how often the sweeper's outbox relay runs, and how long a dispatched job may run
+        # before the relay takes it for lost (its worker died, or Redis lost it) and dispatches it again.
+        "OUTBOX_RELAY_SECONDS": int(os.environ.get("OUTBOX_RELAY_SECONDS", 30)),
+        "OUTBOX_RELAY_GRACE_SECONDS": int(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", 60)),
         **{k: v for k, v in os.environ.items() if k.startswith("RATE_LIMIT_")},
         "HSTS": _bool("HSTS", production),
         **{k: v for k, v in os.environ.items() if k.startswith("S3_")},

@@ -204,11 +204,16 @@ def _waiting_in_queue(message_id: int) -> bool:
         return False
 
 
-def relay(grace: timedelta = timedelta(seconds=60), limit: int = 500, now: datetime | None = None) -> int:
+def relay(grace: timedelta | None = None, limit: int = 500, now: datetime | None = None) -> int:
     """Re-dispatch messages that are due and not done (queue was down, or a worker died); return how many.
 
-    A message dispatched less than `grace` ago is left alone (its job is probably still running).
+    A message dispatched less than `grace` ago (default OUTBOX_RELAY_GRACE_SECONDS) is left alone (its
+    job is probably still running).
     """
+    from flask import current_app
+
+    if grace is None:
+        grace = timedelta(seconds=current_app.config.get("OUTBOX_RELAY_GRACE_SECONDS", 60))
     now = now or _now()
     rows = db.session.execute(
         db.select(OutboxMessage.id, OutboxMessage.tenant_id, OutboxMessage.dispatched_at)

@@ -34,7 +34,7 @@ def core_tasks() -> list[PeriodicTask]:
     from frontcounter.personal_data import retention_sweep
 
     return [
-        PeriodicTask("outbox-relay", relay, timedelta(seconds=30)),
+        PeriodicTask("outbox-relay", relay, timedelta(seconds=current_app.config.get("OUTBOX_RELAY_SECONDS", 30))),
         PeriodicTask("case-timers", fire_due_timers, timedelta(seconds=30)),
         PeriodicTask("booking-holds", expire_holds, timedelta(seconds=60)),
         PeriodicTask("email-status", refresh_notify_statuses, timedelta(minutes=5)),

@@ -78,6 +78,9 @@ def _limit_for(app: Flask, limiter: Limiter, kind: str) -> Callable[[Callable], 
 def init_app(app: Flask) -> None:
     """Limit every route by its kind (call once every blueprint is registered)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # While Redis is away (a restart, a failover) count in this process rather than answer 500.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter = Limiter(key_func=_address, headers_enabled=True)  # one per app: its storage and switches are its own
     limiter.init_app(app)
