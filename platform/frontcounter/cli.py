@@ -197,17 +197,16 @@ def create_platform_admin(email: str, name: str, password: str) -> None:
 @click.option("--with-scheduler", is_flag=True, help="Also run rq's scheduler for scheduled jobs.")
 @with_appcontext
 def worker(burst: bool, with_scheduler: bool) -> None:
-    """Run an rq worker for the frontcounter queue (needs REDIS_URL)."""
-    from rq import Worker
-
+    """Run an rq worker for the frontcounter queue (needs REDIS_URL); it outlives a Redis restart."""
     from frontcounter.jobs import get_queue
+    from frontcounter.jobs.worker import run_worker
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL: without it jobs run in-process and need no worker.")
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     queue = get_queue()
-    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=with_scheduler)
+    run_worker(queue, burst=burst, with_scheduler=with_scheduler)
 
 
 @cli.command("sweep")

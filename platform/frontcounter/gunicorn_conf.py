@@ -26,6 +26,27 @@ accesslog = None  # the app logs one JSON access line per request itself (ACCESS
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# gunicorn's own lines (starting, booting workers, timeouts) as JSON too, like the app's (LOG_FORMAT).
+_production = os.environ.get("FRONTCOUNTER_ENV", "development") == "production"
+if os.environ.get("LOG_FORMAT", "json" if _production else "") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": os.environ.get("LOG_LEVEL", "INFO").upper(), "handlers": []},  # the app adds its own
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False, "qualname": "gunicorn.error"},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False, "qualname": "gunicorn.access"},
+        },
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+    }
+
 # Prometheus counters from every worker, added up at /metrics: a folder shared by the workers,
 # emptied when the master starts.
 _metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="frontcounter-metrics-"))

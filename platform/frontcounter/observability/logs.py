@@ -64,6 +64,7 @@ def configure_logging(fmt: str, level: str = "INFO") -> None:
     handler.addFilter(ContextFilter())
     root.addHandler(handler)
     root.setLevel(level.upper())
+    logging.captureWarnings(True)  # Python's warnings become log lines too (JSON in production), not bare text
 
 
 def _started() -> None:
