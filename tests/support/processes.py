@@ -126,17 +126,19 @@ class Process:
                 os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
 
-    def stop(self) -> None:
-        """Ask it to stop (SIGTERM to its group), then SIGKILL what is left after STOP_TIMEOUT."""
-        if self.popen is None:
-            return
-        if self.popen.poll() is None:
+    def terminate(self) -> None:
+        """Ask it to stop (SIGTERM to its group); stop() waits for it."""
+        if self.popen is not None and self.popen.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
+
+    def stop(self) -> None:
+        """Ask it to stop, wait up to STOP_TIMEOUT, then SIGKILL whatever of it is left."""
+        if self.popen is None:
+            return
+        self.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=STOP_TIMEOUT)
         self.kill()
 
     def output(self) -> str:
