@@ -166,6 +166,19 @@ def test_sign_in_is_limited_with_the_govuk_page_and_retry_after(limited_app, for
     assert "You have tried too many times" in refused.get_data(as_text=True)
 
 
+def test_while_the_limits_store_is_unreachable_limits_are_counted_in_memory_never_a_500(backend_urls, app, forces):
+    from tests.support.processes import free_port
+
+    down = create_app({**base_config(backend_urls), "RATELIMIT_ENABLED": True,
+                       "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+                       "RATE_LIMIT_SIGN_IN": "2 per minute", "WTF_CSRF_ENABLED": False})
+    client = down.test_client()
+    for _ in range(2):
+        assert client.post("/account/sign-in", data={"email": "x@example.com", "password": "nope"}).status_code == 200
+    refused = client.post("/account/sign-in", data={"email": "x@example.com", "password": "nope"})
+    assert refused.status_code == 429 and "You have tried too many times" in refused.get_data(as_text=True)
+
+
 def test_the_api_is_limited_per_token_with_a_json_429(limited_app, forces):
     client = limited_app.test_client()
     first = {"Authorization": f"Bearer {api_token(limited_app, forces[0])}"}

@@ -381,3 +381,33 @@ def test_the_job_carries_its_force(redis_app, forces):
     work_off(redis_app)
     assert permits(redis_app, bravo) == [("For Bravo", "bravo:0")]  # it saw none of Alpha's permits
     assert [holder for holder, _ in permits(redis_app, alpha)] == ["a1", "a2"]
+
+
+@pytest.mark.postgres_only
+def test_the_relay_runs_as_often_and_waits_as_long_as_the_settings_say(redis_app, forces, monkeypatch):
+    from frontcounter.jobs import get_queue
+    from frontcounter.jobs.schedule import core_tasks
+
+    monkeypatch.setitem(redis_app.config, "OUTBOX_RELAY_SECONDS", 7)
+    monkeypatch.setitem(redis_app.config, "OUTBOX_RELAY_GRACE_SECONDS", 5)
+    defer_and_commit(redis_app, forces[0], issue_permit, "Lost")
+    with redis_app.app_context():
+        [task] = [t for t in core_tasks() if t.name == "outbox-relay"]
+        assert task.every == timedelta(seconds=7)
+        get_queue().empty()  # Redis forgot the job (a restart)
+        now = datetime.now(UTC)
+        assert relay(now=now + timedelta(seconds=4)) == 0  # it may still be running
+        assert relay(now=now + timedelta(seconds=6)) == 1
+    work_off(redis_app)
+    assert permits(redis_app, forces[0]) == [("Lost", "alpha:0")]
+
+
+def test_the_relay_settings_come_from_the_environment(monkeypatch):
+    from frontcounter.config import from_environment
+
+    monkeypatch.delenv("OUTBOX_RELAY_SECONDS", raising=False)
+    monkeypatch.delenv("OUTBOX_RELAY_GRACE_SECONDS", raising=False)
+    assert (from_environment()["OUTBOX_RELAY_SECONDS"], from_environment()["OUTBOX_RELAY_GRACE_SECONDS"]) == (30, 60)
+    monkeypatch.setenv("OUTBOX_RELAY_SECONDS", "2")
+    monkeypatch.setenv("OUTBOX_RELAY_GRACE_SECONDS", "9")
+    assert (from_environment()["OUTBOX_RELAY_SECONDS"], from_environment()["OUTBOX_RELAY_GRACE_SECONDS"]) == (2, 9)
