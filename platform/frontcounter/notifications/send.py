@@ -98,8 +98,7 @@ def deliver(message_id: int) -> str:
 
 @contextmanager
 def hand_over_lock(message_id: int) -> Iterator[bool | None]:
-    """Hold email `message_id`'s hand-over lock while the block runs: True when taken, False when another
-    process holds it, None on a database without advisory locks (the claim's time window decides)."""
+    """Hold an email's hand-over lock for the block: True if taken, False if held elsewhere, None without locks."""
     if db.engine.dialect.name != "postgresql":
         yield None
         return
