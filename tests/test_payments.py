@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 import pytest
 from flask import render_template_string
 from frontcounter.audit.models import AuditEvent
+from frontcounter.billing.models import PlatformCharge
 from frontcounter.cases import engine
 from frontcounter.cases.models import Case, CaseEvent
 from frontcounter.extensions import db
 from frontcounter.payments import is_paid
 from frontcounter.payments.forms import parse_pounds
-from frontcounter.payments.models import Payment, PlatformCharge, Refund, SandboxPayment
+from frontcounter.payments.models import Payment, Refund, SandboxPayment
 from frontcounter.payments.reconcile import reconcile
 from frontcounter.payments.service import PaymentRefused, pay_in_sandbox, start_payment
 from frontcounter.tenancy import TenantService, tenant_context
@@ -248,14 +249,18 @@ def test_money_taken_after_the_case_moved_on_is_flagged_for_a_refund(app, client
     assert audit_actions(app, alpha) == ["payment.discrepancy", "payment.success"]
 
 
-def test_the_platform_charge_is_the_services_own_or_the_operators_override(app, client, forces, monkeypatch):
+def test_the_platform_charge_is_the_services_own_until_the_platform_admin_prices_it(app, client, forces, monkeypatch):
     alpha = forces[0]
+    from frontcounter.billing.prices import set_price
+    from frontcounter.calendar import uk_today
     from frontcounter.plugins.manager import PluginRegistry
 
     registry: PluginRegistry = app.extensions["frontcounter.plugins"]
     monkeypatch.setitem(registry.services["sample"].extra, "platform_charge_pence", 198)  # as firearms declares
     pay(client, apply_for_permit(client))
-    monkeypatch.setitem(app.config, "PLATFORM_CHARGE_PENCE", {"sample": 50})
+    with app.app_context():
+        set_price("sample", 50, 2000, uk_today(), actor="platform@example.com")
+        db.session.commit()
     pay(client, apply_for_permit(client, email="second@example.com"))
     assert [(c.amount_pence, c.vat_pence) for c in rows(app, alpha, PlatformCharge)] == [(198, 40), (50, 10)]
 

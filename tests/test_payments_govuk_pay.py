@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from frontcounter.audit.models import AuditEvent
+from frontcounter.billing.models import PlatformCharge
 from frontcounter.cases.models import CaseEvent
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, relay
-from frontcounter.payments.models import Payment, PlatformCharge, ProviderEvent, Refund
+from frontcounter.payments.models import Payment, ProviderEvent, Refund
 from frontcounter.payments.reconcile import reconcile
 from frontcounter.tenancy import Tenant
 

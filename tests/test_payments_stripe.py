@@ -11,9 +11,10 @@ import time
 
 import pytest
 import stripe
+from frontcounter.billing.models import PlatformCharge
 from frontcounter.cases.models import CaseEvent
 from frontcounter.extensions import db
-from frontcounter.payments.models import Payment, PlatformCharge, ProviderEvent, Refund
+from frontcounter.payments.models import Payment, ProviderEvent, Refund
 from frontcounter.payments.reconcile import reconcile
 
 from tests.conftest import csrf_token, mailbox

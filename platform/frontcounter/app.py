@@ -101,6 +101,7 @@ def _register_models() -> None:
     from frontcounter.accounts import models as _accounts  # noqa: F401
     from frontcounter.api import tokens as _api_tokens  # noqa: F401
     from frontcounter.audit import models as _audit  # noqa: F401
+    from frontcounter.billing import models as _billing  # noqa: F401
     from frontcounter.bookings import models as _bookings  # noqa: F401
     from frontcounter.cases import models as _cases  # noqa: F401
     from frontcounter.documents import models as _documents  # noqa: F401
@@ -115,6 +116,8 @@ def _register_web(app: Flask) -> None:
 
     from frontcounter.accounts import admin_views, audit_views, platform_views, public_views, staff_views
     from frontcounter.api import token_views
+    from frontcounter.billing import force_views as billing_force
+    from frontcounter.billing import platform_views as billing_platform
     from frontcounter.bookings import views as booking_views
     from frontcounter.cases import public_views as cases_public
     from frontcounter.cases import staff_views as cases_staff
@@ -142,6 +145,8 @@ def _register_web(app: Flask) -> None:
         document_views.bp,
         audit_views.bp,
         token_views.bp,
+        billing_platform.bp,
+        billing_force.bp,
         notification_views.bp,
         dev.bp,
     ):
@@ -161,6 +166,9 @@ def _register_api(app: Flask, registry: Any) -> None:
     api.ma_plugin.converter.add_attribute_function(document_input_limits)
     api.register_blueprint(forces.blp)
     api.register_blueprint(backoffice.blp)
+    from frontcounter.billing import api as billing_api
+
+    api.register_blueprint(billing_api.blp)
     registry.hook.register_api(api=api)
     app.register_blueprint(docs.bp)
 

@@ -16,12 +16,6 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _pence_by_service(text: str) -> dict[str, int]:
-    """Parse "service=pence,service=pence" (e.g. PLATFORM_CHARGE_PENCE="sample=150")."""
-    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
-    return {key.strip(): int(value) for key, value in pairs}
-
-
 def _instance_dir() -> Path:
     return Path(os.environ.get("FRONTCOUNTER_INSTANCE", PROJECT_ROOT / "instance"))
 
@@ -95,7 +89,7 @@ def from_environment() -> dict:
         "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_CALLBACK_TOKEN": os.environ.get("NOTIFY_CALLBACK_TOKEN", ""),
         "PAYMENTS_SANDBOX": _bool("PAYMENTS_SANDBOX", not production),
-        "PLATFORM_CHARGE_PENCE": _pence_by_service(os.environ.get("PLATFORM_CHARGE_PENCE", "")),
+        "JOINING_FEE_PENCE": int(os.environ.get("JOINING_FEE_PENCE", 0)),
         "VAT_PERCENT": int(os.environ.get("VAT_PERCENT", 20)),
         # Payment providers' secrets, each also per force with a _<SLUG> suffix (see payments/settings.py).
         **{k: v for k, v in os.environ.items() if k.startswith(("STRIPE_", "GOVUK_PAY_"))},

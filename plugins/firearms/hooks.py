@@ -30,6 +30,7 @@ def register_services() -> list[Service]:
         Service(
             key="firearms",
             code="FA",
+            billable="paid_application",
             name=_l("Firearm and shotgun certificates"),
             summary=_l("Apply for, renew or vary a firearm or shotgun certificate."),
             settings_schema=FirearmsSettings,

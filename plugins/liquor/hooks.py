@@ -22,6 +22,7 @@ def register_services() -> list[Service]:
         Service(
             key=SERVICE_KEY,
             code="LQ",
+            billable="paid_application",
             name=_l("Alcohol licensing"),
             summary=_l("Send the police a temporary event notice or a licence application."),
             settings_schema=LiquorSettings,

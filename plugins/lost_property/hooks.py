@@ -22,6 +22,7 @@ def register_services() -> list[Service]:
         Service(
             key=SERVICE_KEY,
             code="LP",
+            billable="request",
             name=_l("Lost and found property"),
             summary=_l("Report an item you found or claim one handed in to the police."),
             settings_schema=LostPropertySettings,

@@ -29,6 +29,7 @@ def register_services() -> list[Service]:
         Service(
             key=SERVICE_KEY,
             code="SA",
+            billable="booking",
             name=_l("Speed awareness and driver courses"),
             summary=_l("Book and pay for a course you have been offered instead of a fixed penalty."),
             settings_schema=SpeedAwarenessSettings,

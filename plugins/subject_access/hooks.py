@@ -21,6 +21,7 @@ def register_services() -> list[Service]:
         Service(
             key=SERVICE_KEY,
             code="SR",
+            billable="request",
             name=_l("Get a copy of your personal data"),
             summary=_l("Make a subject access request for the information the force holds about you."),
             settings_schema=SubjectAccessSettings,

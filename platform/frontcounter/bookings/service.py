@@ -237,7 +237,10 @@ def confirm(
 
 
 def _confirmed(booking: Booking, actor: str, rules: BookingRules) -> Booking:
+    from frontcounter.billing.ledger import booking_confirmed
+
     audit("booking.confirmed", target=_target(booking), actor=actor or None, after={"slot_id": booking.slot_id})
+    booking_confirmed(booking.id, booking.slot.service_key)  # the platform's charge, if the service bills bookings
     notify_booking(booking, "confirmed", rules)
     return booking
 

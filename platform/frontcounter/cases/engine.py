@@ -94,8 +94,11 @@ def open_case(
     )
     db.session.add(case)
     db.session.flush()
+    from frontcounter.billing.ledger import case_opened
+
     _record(case, "opened", None, workflow.initial, actor or applicant_email, "")
     _enter(case, workflow, workflow.initial)
+    case_opened(case.id, service_key)  # the platform's charge, if the service bills requests
     return case
 
 

@@ -1,4 +1,5 @@
-"""Periodic work run by `frontcounter sweep`: due timers, the outbox relay, email status, and plugins' tasks."""
+"""Periodic work run by `frontcounter sweep`: due timers, the outbox relay, email status, monthly statements,
+and plugins' tasks."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class PeriodicTask:
 
 def core_tasks() -> list[PeriodicTask]:
     """The core's own periodic tasks."""
+    from frontcounter.billing import jobs as billing_jobs
     from frontcounter.bookings.holds import expire_holds
     from frontcounter.cases.timers import fire_due_timers
     from frontcounter.jobs.outbox import relay
@@ -40,6 +42,7 @@ def core_tasks() -> list[PeriodicTask]:
         PeriodicTask("email-status", refresh_notify_statuses, timedelta(minutes=5)),
         PeriodicTask("payments-reconcile", reconcile, timedelta(days=1)),
         PeriodicTask("retention", retention_sweep, timedelta(days=1)),
+        *billing_jobs.periodic_tasks(),
     ]
 
 

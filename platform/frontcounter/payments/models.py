@@ -128,19 +128,6 @@ class Refund(TenantOwned, db.Model):
     payment: Mapped[Payment] = relationship(back_populates="refunds")
 
 
-class PlatformCharge(TenantOwned, db.Model):
-    """What the platform charges the force for one paid transaction (net and VAT, in pence)."""
-
-    __tablename__ = "platform_charge"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
-    service_key: Mapped[str] = mapped_column(String(64))
-    amount_pence: Mapped[int] = mapped_column(Integer)
-    vat_pence: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
 class ProviderEvent(db.Model):
     """A webhook event already handled, so a repeated delivery does nothing.
 

@@ -27,7 +27,7 @@ from frontcounter.cases.tracking import tracking_url
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import RetryLater, defer
 from frontcounter.payments.guards import is_paid
-from frontcounter.payments.models import Payment, PaymentState, PlatformCharge, Refund, RefundState
+from frontcounter.payments.models import Payment, PaymentState, Refund, RefundState
 from frontcounter.payments.notify import send_receipt, send_refund_notice
 from frontcounter.payments.providers import (
     PaymentProvider,
@@ -37,7 +37,6 @@ from frontcounter.payments.providers import (
     provider_for_new_payment,
 )
 from frontcounter.payments.purposes import DEFAULT_PURPOSE
-from frontcounter.payments.settings import platform_charge
 from frontcounter.refusals import Refused
 from frontcounter.web.templating import pence
 from frontcounter.web.urls import external_url
@@ -223,10 +222,9 @@ def complete(payment: Payment) -> bool:
                     reason=refused.message,
                 )
                 note_discrepancy(payment, text)
-        net, vat = platform_charge(case.service_key)
-        db.session.add(
-            PlatformCharge(payment_id=payment.id, service_key=case.service_key, amount_pence=net, vat_pence=vat)
-        )
+        from frontcounter.billing.ledger import payment_succeeded
+
+        payment_succeeded(payment.id, case.service_key)  # the platform's charge, if the service bills payments
     if payment.receipt_sent_at is None:
         send_receipt(payment, case)
         payment.receipt_sent_at = _now()
@@ -278,6 +276,7 @@ def settle_refunds(payment: Payment, provider: PaymentProvider) -> None:
         details = {"refund": row.id, "amount_pence": row.amount_pence, "state": row.state}
         if result.state == RefundState.SUCCESS:
             send_refund_notice(row, payment, db.session.get(Case, payment.case_id))
+            _refund_billed(payment)
             audit("payment.refund_confirmed", target=_target(payment), after=details, actor=SYSTEM_ACTOR)
         else:
             db.session.execute(
@@ -380,9 +379,17 @@ def refund(
     row.state = result.state
     if result.state == RefundState.SUCCESS:
         send_refund_notice(row, payment, db.session.get(Case, payment.case_id))
+        _refund_billed(payment)
     audit("payment.refunded", target=_target(payment), after={**details, "state": row.state}, actor=actor)
     db.session.commit()
     return row
+
+
+def _refund_billed(payment: Payment) -> None:
+    """A refund succeeded: reverse the platform's charge once the payment is refunded in full."""
+    from frontcounter.billing.ledger import payment_refunded
+
+    payment_refunded(payment.id, payment.amount_pence, payment.refunded_pence)
 
 
 def _refund_failed(payment: Payment, row: Refund, error: str, details: dict[str, Any], actor: str) -> None:

@@ -1,5 +1,5 @@
-"""Payment settings: which provider a force uses, its keys, how long payments may stay unfinished, and the
-platform's charge per transaction.
+"""Payment settings: which provider a force uses, its keys, and how long payments may stay unfinished
+(the platform's charge per transaction is in frontcounter.billing).
 
 A force chooses its provider in tenants/<slug>.toml (`[payments] provider = "govuk_pay"`, any name
 registered through the register_payment_providers hook). Without a choice, a force with a Stripe
@@ -23,10 +23,8 @@ from flask import current_app
 
 from frontcounter.tenancy.context import TenantRef
 
-DEFAULT_PLATFORM_CHARGE_PENCE = 99
 DEFAULT_EXPIRY_MINUTES = 90
 GOVUK_PAY_API_BASE = "https://publicapi.payments.service.gov.uk"
-VAT_PERCENT = 20
 
 
 @dataclass(frozen=True)
@@ -122,20 +120,3 @@ def sandbox_allowed() -> bool:
     if configured is not None:
         return bool(configured)
     return current_app.config.get("ENV_NAME") != "production"
-
-
-def platform_charge(service_key: str) -> tuple[int, int]:
-    """Return (net, VAT) in pence that the platform charges a force for one paid transaction of a service.
-
-    The service may declare its own price in Service.extra["platform_charge_pence"] (e.g. 198);
-    the platform operator may override any service in PLATFORM_CHARGE_PENCE = {service_key: pence}.
-    """
-    from frontcounter.plugins.manager import registry
-
-    service = registry().services.get(service_key)
-    declared = service.extra.get("platform_charge_pence") if service is not None else None
-    overrides = current_app.config.get("PLATFORM_CHARGE_PENCE") or {}
-    net = int(overrides.get(service_key, declared if declared is not None else DEFAULT_PLATFORM_CHARGE_PENCE))
-    vat_percent = int(current_app.config.get("VAT_PERCENT", VAT_PERCENT))
-    vat = (net * vat_percent + 50) // 100  # to the nearest penny, halves up
-    return net, vat

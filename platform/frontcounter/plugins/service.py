@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint
 from marshmallow import Schema, ValidationError
 
+# What a service may declare as its billable transaction (Service.billable).
+BILLABLE_KINDS = ("paid_application", "booking", "request")
+
 if TYPE_CHECKING:
     from frontcounter.cases.workflow import Workflow  # the core's cases use plugins, not the other way round
 
@@ -30,6 +33,9 @@ class Service:
     with an explanation, for people who already have a case when a force switches the service off;
     every other page of the service then explains that it is not available online.
     `document_kinds` names the service's kinds of document in the page's language.
+    `billable` says what the platform charges the force for, one transaction each (see docs/transactions.md):
+    "paid_application" (a payment for a case succeeded), "booking" (a booking was confirmed), "request" (a case
+    was opened, for a free service), or None (nothing is charged).
     `asks_for_account=False` means the service has its own way in (such as a reference and PIN
     from a letter), so force pages link straight to `start_endpoint` with no account choice.
     """
@@ -51,9 +57,14 @@ class Service:
     workflow: Workflow | None = None
     staff_roles: tuple[str, ...] = ("caseworker", "supervisor")
     booking_rules: Any = None
+    billable: str | None = None  # one of BILLABLE_KINDS: what counts as one charged transaction
     plugin_name: str = ""
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.billable is not None and self.billable not in BILLABLE_KINDS:
+            raise ValueError(f"Service {self.key!r}: billable must be one of {BILLABLE_KINDS} or None")
 
     @property
     def has_public_pages(self) -> bool:

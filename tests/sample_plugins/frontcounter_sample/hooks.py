@@ -20,6 +20,7 @@ def register_services() -> list[Service]:
         Service(
             key="sample",
             code="SM",
+            billable="paid_application",
             name="Parking permits",
             summary="Apply for a parking permit.",
             settings_schema=SampleSettings,
