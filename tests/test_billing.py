@@ -19,6 +19,7 @@ from frontcounter.tenancy import Tenant, tenant_context
 
 MARCH = date(2026, 3, 1)  # British Summer Time starts on 29 March 2026: the month ends at 23:00 UTC
 JOINING_FEE = 500_000
+ROOT = "root@platform.example.com"
 
 
 def _tenant(force) -> Tenant:
@@ -249,8 +250,14 @@ def test_a_running_month_cannot_be_issued_and_forces_see_only_their_own(app, for
 def test_the_sweeper_issues_last_month_once_for_every_force(app, forces):
     alpha, bravo = forces
     with app.app_context():
-        assert statements.issue_due() == 2
+        record_dates(_tenant(bravo), {"live_on": date(2025, 6, 1), "left_on": date(2026, 1, 31)}, actor=ROOT)
+        db.session.commit()
+        assert statements.issue_due() == 1  # Bravo left the platform before last month
         assert statements.issue_due() == 0
+        from frontcounter.billing.months import month_key, previous_month
+
+        with tenant_context(alpha):
+            assert [s.month for s in statements.statements()] == [month_key(previous_month())]
         from frontcounter.jobs.schedule import core_tasks
 
         assert "billing-statements" in [task.name for task in core_tasks()]
@@ -309,8 +316,8 @@ def test_the_statements_api_shows_the_tokens_force_only(app, client, forces):
     one = client.get("/api/v1/statements/2026-03", headers=alpha_auth).json
     assert one["number"] == "ALP-202603" and one["total_pence"] == sum(x["total_pence"] for x in one["lines"])
     assert one["lines"][0] == {"kind": "transaction", "service": "sample",
-                               "description": "Parking permits: transactions", "quantity": 5, "unit_pence": 150, "net_pence": 750, "vat_rate_percent": 20.0,
-                               "vat_pence": 150, "total_pence": 900}
+                               "description": "Parking permits: transactions", "quantity": 5, "unit_pence": 150,
+                               "net_pence": 750, "vat_rate_percent": 20.0, "vat_pence": 150, "total_pence": 900}
     assert client.get("/api/v1/statements", headers=bravo_auth).json == []
     hidden = client.get("/api/v1/statements/2026-03", headers=bravo_auth)
     assert hidden.status_code == 404 and hidden.json["reason"] == "not_found"

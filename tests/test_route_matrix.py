@@ -159,7 +159,19 @@ def _lost_property_rows(force) -> dict[str, int]:
         return {"match_id": rows[0].id, "claim_id": rows[1].id, "disposal_id": rows[2].id}
 
 
+def _statement_month(force) -> str:
+    from datetime import date
+
+    from frontcounter.billing.statements import issue
+    from frontcounter.tenancy import Tenant
+
+    issue(db.session.get(Tenant, force.id), date(2026, 3, 1), actor="test")
+    db.session.commit()
+    return "2026-03"
+
+
 ID_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "month": _statement_month,
     "item_id": _found_item,
     "match_id": lambda force: _lost_property_rows(force)["match_id"],
     "claim_id": lambda force: _lost_property_rows(force)["claim_id"],
