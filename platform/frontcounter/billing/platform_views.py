@@ -212,14 +212,14 @@ def statement(slug: str, month: str) -> str:
     """One force's issued statement."""
     tenant = _force_or_404(slug)
     with tenant_context(tenant):
-        found = _statement_or_404(tenant, month)
-        return render_template(
-            "billing/statement.html", statement=found, uk_day=uk_day, force_name=tenant.display_name,
-            month_name=month_name(parse_month(month)), line_label=line_label, money=money, percent=percent,
-            back=url_for(".overview", month=month),
-            csv_url=url_for(".statement_csv_view", slug=slug, month=month),
-            pdf_url=url_for(".statement_pdf_view", slug=slug, month=month),
-        )
+        found = _statement_or_404(tenant, month)  # its lines load with it, so the page is drawn as the platform's
+    return render_template(
+        "billing/statement.html", statement=found, uk_day=uk_day, force_name=tenant.display_name,
+        month_name=month_name(parse_month(month)), line_label=line_label, money=money, percent=percent,
+        back=url_for(".overview", month=month),
+        csv_url=url_for(".statement_csv_view", slug=slug, month=month),
+        pdf_url=url_for(".statement_pdf_view", slug=slug, month=month),
+    )
 
 
 @bp.get("/forces/<slug>/statements/<month>/csv")
