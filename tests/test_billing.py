@@ -327,3 +327,26 @@ def test_the_statements_api_shows_the_tokens_force_only(app, client, forces):
     assert anonymous.status_code == 401 and anonymous.json["reason"] == "token_missing"
     spec = client.get("/api/openapi.json").json
     assert "/api/v1/statements" in spec["paths"] and "/api/v1/statements/{month}" in spec["paths"]
+
+
+def test_demo_data_gives_last_month_a_statement_issued_from_the_command_line(app, forces, monkeypatch):
+    from frontcounter.billing.demo import seed_demo_forces
+    from frontcounter.billing.months import month_key, previous_month
+    from frontcounter.cli import cli
+
+    monkeypatch.setitem(app.config, "JOINING_FEE_PENCE", JOINING_FEE)
+    with app.app_context():
+        [line] = seed_demo_forces({"alpha"})
+        assert "40 demo transactions" in line
+        assert seed_demo_forces({"alpha"}) == []  # idempotent
+    runner = app.test_cli_runner()
+    bad = runner.invoke(cli, ["billing", "issue", "--month", "2026-13"])
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+    done = runner.invoke(cli, ["billing", "issue", "--force", "alpha"])
+    # 40 x 99p = 39.60 + 7.92 VAT, and the joining fee (acceptance test signed off last month) 5,000 + 1,000 VAT
+    assert done.exit_code == 0 and done.output.strip() == f"alpha: ALP-{previous_month():%Y%m} total 6047.52"
+    with app.app_context(), tenant_context(alpha := forces[0]):
+        [statement] = statements.statements()
+        assert statement.month == month_key(previous_month()) and alpha.slug == "alpha"
+    running = runner.invoke(cli, ["billing", "issue", "--month", datetime.now(UTC).strftime("%Y-%m")])
+    assert running.exit_code != 0 and "not ended" in running.output

@@ -238,6 +238,40 @@ def sweep(interval: int) -> None:
         lock.release()
 
 
+# -- billing ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def billing() -> None:
+    """The platform's monthly statements to forces."""
+
+
+@billing.command("issue")
+@click.option("--month", default="", help="YYYY-MM (default: last month, Europe/London)")
+@click.option("--force", "slug", default="", help="one force's slug (default: every force without one)")
+@with_appcontext
+def billing_issue(month: str, slug: str) -> None:
+    """Issue statements for a month that has ended (forces that have one keep it unchanged)."""
+    from frontcounter.billing.months import parse_month, previous_month
+    from frontcounter.billing.queries import all_forces, force_by_slug
+    from frontcounter.billing.statements import StatementRefused, issue
+
+    first = parse_month(month) if month else previous_month()
+    if first is None:
+        raise click.BadParameter("give the month as YYYY-MM", param_hint="--month")
+    forces = [force_by_slug(slug)] if slug else all_forces()
+    if None in forces:
+        raise click.BadParameter(f"no force {slug!r}", param_hint="--force")
+    for tenant in forces:
+        try:
+            statement = issue(tenant, first, actor="command line")  # type: ignore[arg-type]
+        except StatementRefused as refused:
+            raise click.ClickException(refused.message) from refused
+        line = f"{tenant.slug}: {statement.number} total {statement.total_pence / 100:.2f}"  # type: ignore[union-attr]
+        db.session.commit()
+        click.echo(line)
+
+
 # -- demo -------------------------------------------------------------------------------------
 
 

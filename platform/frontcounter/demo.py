@@ -65,4 +65,7 @@ def seed() -> list[str]:
             )
         lines.extend(plugin_lines)
     lines.append("  every other force has the same four, e.g. admin@surrey.demo.police.uk")
+    from frontcounter.billing.demo import seed_demo_forces
+
+    lines.extend(seed_demo_forces(demo_forces))
     return lines

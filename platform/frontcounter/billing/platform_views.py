@@ -49,10 +49,10 @@ def _force_or_404(slug: str) -> Tenant:
 def overview() -> str:
     """Prices, every force's onboarding and the month's statements with national totals."""
     first = _month_arg()
-    today = uk_today()
+    services = billable_services()
     return render_template(
-        "billing/platform.html", services=billable_services(), history=prices.price_history(),
-        quote=lambda key: prices.price_on(key, today), national=statements.national_month(first),
+        "billing/platform.html", services=services,
+        quotes=prices.prices_on(uk_today(), [s.key for s in services]), national=statements.national_month(first),
         onboarding=onboarding.all_onboarding(), stage=onboarding.stage, month=month_key(first),
         month_name=month_name(first), month_ended=has_ended(first), money=money, percent=percent,
         service_name=service_name, billable_label=billable_label, uk_day=uk_day,

@@ -89,6 +89,17 @@ def price_history() -> dict[str, list[Price]]:
     return history
 
 
+def prices_on(day: date, service_keys: list[str]) -> dict[str, Quote]:
+    """Each service's price on `day`, from one query over the price history."""
+    history = price_history()
+    found: dict[str, Quote] = {}
+    for key in service_keys:
+        row = next((p for p in history.get(key, []) if p.effective_from <= day), None)
+        found[key] = (Quote(key, row.net_pence, row.vat_basis_points, row.effective_from) if row is not None
+                      else declared_default(key))
+    return found
+
+
 def set_price(service_key: str, net_pence: int, vat_basis_points: int, effective_from: date, *, actor: str) -> Price:
     """Add a price from `effective_from` (today or later, UK); audited in every force. Not committed."""
     if service_key not in registry().services:
