@@ -18,7 +18,8 @@ from frontcounter.jobs.locks import SweepLock
 from frontcounter.jobs.outbox import OutboxMessage
 from frontcounter.observability.errors import init_sentry, scrub_event
 from frontcounter.observability.logs import configure_logging
-from frontcounter.testing import api_token, base_config, csrf_token
+from frontcounter.tenancy import tenant_context
+from frontcounter.testing import api_token, base_config, csrf_token, run_jobs
 from frontcounter.web.ratelimits import kind_of
 
 from tests.test_documents import _documents, _open_case, _png, _staff, _tracking_visitor, _upload_page
@@ -77,7 +78,14 @@ def test_metrics_are_never_public_and_count_requests_jobs_outbox_and_payments(ap
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     client.get("/alpha/")
-    _apply(client)
+    reference = _apply(client).headers["Location"].split("/track/")[1].split("?")[0]
+    with app.app_context(), tenant_context(forces[0]):  # paying sends the "received" email: a job
+        from frontcounter.cases import engine
+        from frontcounter.payments.service import pay_in_sandbox
+
+        pay_in_sandbox(engine.find_case(reference), 2500, "Permit fee")
+        db.session.commit()
+    run_jobs(app)  # on Redis jobs wait in the queue: work them here, in the process whose metrics are read
     text = client.get("/metrics", headers={"Authorization": "Bearer scrape-token-123"}).get_data(as_text=True)
     assert re.search(r'frontcounter_http_requests_total\{endpoint="force.home",force="alpha",status="200"\} \d', text)
     assert 'frontcounter_http_request_duration_seconds_bucket{endpoint="force.home"' in text
