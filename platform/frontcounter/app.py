@@ -105,6 +105,7 @@ def _register_models() -> None:
     from frontcounter.bookings import models as _bookings  # noqa: F401
     from frontcounter.cases import models as _cases  # noqa: F401
     from frontcounter.documents import models as _documents  # noqa: F401
+    from frontcounter.figures import models as _figures  # noqa: F401
     from frontcounter.jobs import outbox as _outbox  # noqa: F401
     from frontcounter.notifications import models as _notifications  # noqa: F401
     from frontcounter.payments import models as _payments  # noqa: F401

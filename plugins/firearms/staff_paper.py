@@ -110,7 +110,8 @@ def open_paper_application(
         "paper": {"received_on": received_on.isoformat(), "entered_by": actor},
     }
     case = engine.open_case(
-        SERVICE, applicant_email=applicant["email"], applicant_name=applicant["name"], data=data, actor=actor
+        SERVICE, applicant_email=applicant["email"], applicant_name=applicant["name"], data=data, actor=actor,
+        channel="staff",
     )
     mark_section_28b(case, received_on)
     if scan is not None and scan.filename:

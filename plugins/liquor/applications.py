@@ -85,7 +85,7 @@ def open_application(values: dict[str, Any], *, source: str, actor: str) -> Case
     respond_by = received + timedelta(days=window_days(kind))
     case = engine.open_case(SERVICE_KEY, applicant_email=values["applicant_email"],
                             applicant_name=values["applicant_name"], data={"type": "application", "kind": kind},
-                            actor=actor)
+                            actor=actor, channel=source)
     authority = values["authority"]
     row = LicenceApplication(
         case_id=case.id, kind=kind, source=source, authority_key=authority.key, authority_name=authority.name,

@@ -84,6 +84,7 @@ def give_notice(notice: NoticeInput, received: date, *, source: str, actor: str,
         account_id=account_id,
         data={"type": "ten", "kind": seen.timing.kind.value},
         actor=actor,
+        channel=source,
     )
     row = EventNotice(
         case_id=case.id, kind=seen.timing.kind.value, source=source, user_name=notice.user_name,

@@ -66,7 +66,8 @@ def item_of(case: Case) -> FoundItem:
     return db.session.scalar(db.select(FoundItem).filter_by(case_id=case.id))
 
 
-def _open(report: FoundReport, actor: str, account_id: int | None) -> tuple[Case, FoundItem]:
+def _open(report: FoundReport, actor: str, account_id: int | None,
+          channel: str | None = None) -> tuple[Case, FoundItem]:
     case = engine.open_case(
         SERVICE_KEY,
         applicant_email=report.email,
@@ -75,6 +76,7 @@ def _open(report: FoundReport, actor: str, account_id: int | None) -> tuple[Case
         data={"category": report.category},
         language=notify.current_language(),
         actor=actor,
+        channel=channel,
     )
     item = FoundItem(
         case_id=case.id,
@@ -240,6 +242,6 @@ def describe(item: FoundItem) -> str:
 
 def hand_in_at_counter(report: FoundReport, receipt: Receipt, *, actor: str) -> Case:
     """An item handed in at the counter: open its case and receive it at once (not committed)."""
-    case, _item = _open(report, actor, None)
+    case, _item = _open(report, actor, None, channel="staff")
     receive(case, receipt, actor=actor)
     return case

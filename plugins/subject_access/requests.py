@@ -73,6 +73,7 @@ def open_request(
         account_id=account_id,
         data={"channel": channel},
         actor=actor,
+        channel=channel if channel in ("online", "api") else "staff",  # post and email requests are staff-entered
     )
     sar = SarRequest(
         case_id=case.id,

@@ -24,8 +24,30 @@ class TransitionRefused(Refused):
     """A transition that may not happen now (wrong_state, guard_failed, forbidden, note_required, ...)."""
 
 
+# How a case came in: the public online, staff entering it (paper, post, counter), or a force system's API call.
+CHANNELS = ("online", "staff", "api")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def request_channel() -> str:
+    """The channel of a case opened in this request: "api" when an API token made the call, else "online"."""
+    from flask import g, has_request_context
+
+    return "api" if has_request_context() and g.get("_fc_api_client") is not None else "online"
+
+
+def _judge_deadline(case: Case, now: datetime) -> None:
+    """Leaving a state: a deadline that was running is met when it has not passed; one missed one stays missed."""
+    deadline = case.deadline_at
+    if deadline is None:
+        return
+    if deadline.tzinfo is None:  # SQLite hands back naive UTC
+        deadline = deadline.replace(tzinfo=UTC)
+    met = now <= deadline
+    case.deadline_met = met if case.deadline_met is None else bool(case.deadline_met and met)
 
 
 def workflow_for(service_key: str) -> Workflow:
@@ -74,10 +96,12 @@ def open_case(
     data: dict[str, Any] | None = None,
     actor: str = "",
     language: str | None = None,
+    channel: str | None = None,
 ) -> Case:
     """Create a case in the workflow's first state (added to the session, not committed).
 
     `language` is the applicant's ("en" or "cy"; by default the page's): every email about the case uses it.
+    `channel` is how it came in ("online", "staff" or "api"; by default "api" in an API request, else "online").
     """
     from frontcounter.web.i18n import LANGUAGES, page_language
 
@@ -91,6 +115,7 @@ def open_case(
         applicant_account_id=account_id,
         data=dict(data or {}),
         language=language if language in LANGUAGES else page_language(),
+        channel=channel if channel in CHANNELS else request_channel(),
     )
     db.session.add(case)
     db.session.flush()
@@ -169,6 +194,7 @@ def fire(
         raise TransitionRefused(_("Enter a note to say why."), "note_required")
     before = case.state
     target = workflow.state(transition.target)
+    _judge_deadline(case, _now())
     case.state = target.name
     _cancel_timers(case)
     _record(case, transition.name, before, target, actor, note, public=public_note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontcounter.appendonly import AppendOnly, AppendOnlyError
@@ -27,6 +27,7 @@ class Case(TenantOwned, db.Model):
             postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL"),
         ),
         Index("ix_case_closed", "tenant_id", "closed_at"),
+        Index("ix_case_created", "tenant_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,6 +47,10 @@ class Case(TenantOwned, db.Model):
                                                  onupdate=func.now())
     # When the case entered a terminal state of its workflow (None while it is open); set by the engine.
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the case came in: "online" (the public), "staff" (entered from paper, post or the counter) or "api".
+    channel: Mapped[str] = mapped_column(String(16), default="online", server_default="online")
+    # Whether every deadline the case had was met when it left the state it applied to (None: it never had one).
+    deadline_met: Mapped[bool | None] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id", back_populates="case",
@@ -59,6 +64,7 @@ class CaseEvent(AppendOnly, TenantOwned, db.Model):
     """One entry in a case's history: who, when, from which state to which, and any note."""
 
     __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_tenant_at", "tenant_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)

@@ -110,7 +110,10 @@ class Refund(TenantOwned, db.Model):
     """Part or all of a successful payment given back, by a member of staff, with a reason."""
 
     __tablename__ = "refund"
-    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+        Index("ix_refund_tenant_created", "tenant_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
