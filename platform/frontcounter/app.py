@@ -123,6 +123,7 @@ def _register_web(app: Flask) -> None:
     from frontcounter.cases import public_views as cases_public
     from frontcounter.cases import staff_views as cases_staff
     from frontcounter.documents import views as document_views
+    from frontcounter.figures import views as figure_views
     from frontcounter.notifications import views as notification_views
     from frontcounter.payments import views as payment_views
     from frontcounter.web import assets, dev, force, health, national, security, templating
@@ -149,6 +150,8 @@ def _register_web(app: Flask) -> None:
         billing_platform.bp,
         billing_force.bp,
         notification_views.bp,
+        figure_views.bp,
+        figure_views.national_bp,
         dev.bp,
     ):
         app.register_blueprint(bp)

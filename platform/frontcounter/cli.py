@@ -290,6 +290,11 @@ def demo_seed() -> None:
         click.echo(line)
 
 
+from frontcounter.figures.cli import figures  # noqa: E402 - the group's module imports nothing at load time
+
+cli.add_command(figures)
+
+
 def command_line() -> click.Group:
     """The `frontcounter` command group with every installed plugin's commands added (once per process)."""
     if not getattr(cli, "_fc_plugin_commands", False):

@@ -102,6 +102,7 @@ class Monthly:
     by_month: dict[date, Figures]
     by_service: dict[str, Figures]
     total: Figures
+    by_month_service: dict[tuple[date, str], Figures] = field(default_factory=dict)
 
 
 @contextmanager
@@ -125,6 +126,7 @@ def monthly(period: Period, service: str | None = None, *, national: bool = Fals
         month = month if isinstance(month, date) else date.fromisoformat(str(month))
         result.by_month.setdefault(month, Figures()).add(channel, metric, int(value or 0))
         result.by_service.setdefault(key, Figures()).add(channel, metric, int(value or 0))
+        result.by_month_service.setdefault((month, key), Figures()).add(channel, metric, int(value or 0))
         result.total.add(channel, metric, int(value or 0))
     return result
 
@@ -212,9 +214,11 @@ def backlog(service: str | None = None, *, national: bool = False, now: datetime
     return [found[key] for key in sorted(found)]
 
 
-def open_by_force() -> dict[int, int]:
+def open_by_force(service: str | None = None) -> dict[int, int]:
     """Open cases per force now (national)."""
+    query = select(Case.tenant_id, func.count(Case.id)).where(Case.closed_at.is_(None)).group_by(Case.tenant_id)
+    if service:
+        query = query.where(Case.service_key == service)
     with _reading(True):
-        rows = db.session.execute(select(Case.tenant_id, func.count(Case.id)).where(Case.closed_at.is_(None))
-                                  .group_by(Case.tenant_id)).all()
+        rows = db.session.execute(query).all()
     return {tenant_id: int(count) for tenant_id, count in rows}

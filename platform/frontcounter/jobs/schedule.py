@@ -1,5 +1,5 @@
 """Periodic work run by `frontcounter sweep`: due timers, the outbox relay, email status, monthly statements,
-and plugins' tasks."""
+management figures, and plugins' tasks."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def core_tasks() -> list[PeriodicTask]:
     from frontcounter.billing import jobs as billing_jobs
     from frontcounter.bookings.holds import expire_holds
     from frontcounter.cases.timers import fire_due_timers
+    from frontcounter.figures.aggregation import refresh as refresh_figures
     from frontcounter.jobs.outbox import relay
     from frontcounter.notifications.status import refresh_notify_statuses
     from frontcounter.payments.reconcile import reconcile
@@ -43,6 +44,7 @@ def core_tasks() -> list[PeriodicTask]:
         PeriodicTask("payments-reconcile", reconcile, timedelta(days=1)),
         PeriodicTask("retention", retention_sweep, timedelta(days=1)),
         *billing_jobs.periodic_tasks(),
+        PeriodicTask("figures", refresh_figures, timedelta(hours=1)),
     ]
 
 
