@@ -173,6 +173,9 @@ def _register_api(app: Flask, registry: Any) -> None:
     from frontcounter.billing import api as billing_api
 
     api.register_blueprint(billing_api.blp)
+    from frontcounter.figures import api as figures_api
+
+    api.register_blueprint(figures_api.blp)
     registry.hook.register_api(api=api)
     app.register_blueprint(docs.bp)
 

@@ -29,14 +29,23 @@ class Filters:
         return {key: value for key, value in self.values.items() if value}
 
 
-def _month(values: Mapping[str, str], prefix: str, label: str) -> tuple[date | None, str | None]:
+def _messages(prefix: str) -> tuple[str, str]:
+    if prefix == "from":
+        return (_("The start of the period must include a month and a year"),
+                _("The start of the period must be a real month, like 4 2026"))
+    return (_("The end of the period must include a month and a year"),
+            _("The end of the period must be a real month, like 4 2026"))
+
+
+def _month(values: Mapping[str, str], prefix: str) -> tuple[date | None, str | None]:
     month, year = values[f"{prefix}-month"], values[f"{prefix}-year"]
+    incomplete, unreal = _messages(prefix)
     if not month and not year:
         return None, None
     if not month or not year:
-        return None, _("%(label)s must include a month and a year", label=label)
+        return None, incomplete
     if not (month.isdigit() and year.isdigit() and 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100):
-        return None, _("%(label)s must be a real month, like 4 2026", label=label)
+        return None, unreal
     return date(int(year), int(month), 1), None
 
 
@@ -46,10 +55,10 @@ def read_filters(args: Mapping[str, str], services: Sequence[str], today: date |
     errors: dict[str, str] = {}
     default = last_months(12, today)
     this_month = month_start(today or uk_today())
-    first, problem = _month(values, "from", _("The start of the period"))
+    first, problem = _month(values, "from")
     if problem:
         errors["from-month"] = problem
-    last, problem = _month(values, "to", _("The end of the period"))
+    last, problem = _month(values, "to")
     if problem:
         errors["to-month"] = problem
     if not errors:
