@@ -12,11 +12,11 @@ import pytest
 from frontcounter.extensions import db
 from frontcounter.figures import aggregation
 from frontcounter.tenancy import Tenant
+from frontcounter.testing import api_token
 from sqlalchemy import event
 
 from tests.conftest import add_staff, staff_sign_in
 from tests.test_figures import add_case, add_payment, fixed  # noqa: F401 - the fixture of fixed cases
-from frontcounter.testing import api_token
 
 PERIOD = {"from-month": "1", "from-year": "2026", "to-month": "4", "to-year": "2026"}
 
@@ -135,7 +135,7 @@ def test_the_national_page_adds_up_every_force(app, client, fixed):  # noqa: F81
     rows = _rows(client.get("/platform/figures/forces.csv", query_string=PERIOD))
     assert [row[0] for row in rows[1:]] == ["Alpha Police", "Bravo Police"]
     assert rows[2][rows[0].index("Income (£)")] == "99.00"
-    assert len(_rows(client.get("/platform/figures/monthly.csv", query_string=PERIOD))) == 1 + 3  # January, March, April
+    assert len(_rows(client.get("/platform/figures/monthly.csv", query_string=PERIOD))) == 1 + 3  # Jan, Mar, Apr
     assert _rows(client.get("/platform/figures/backlog.csv"))[1][5] == "2"
     assert len(_rows(client.get("/platform/figures/states.csv", query_string=PERIOD))) == 1 + 3
 

@@ -130,7 +130,6 @@ def rebuild(first: date, last: date, tenant_ids: Iterable[int] | None = None) ->
     days = _Days(db.engine.dialect.name, first, last)
     start, end = window(first, last)
     figures, states = m.DailyFigure.__table__, m.DailyStateTime.__table__
-    written = 0
     with platform_wide("rebuild the daily management figures of every force"):
         ids = list(tenant_ids) if tenant_ids is not None else list(db.session.scalars(select(Tenant.id)))
         for tid in ids:
@@ -138,10 +137,11 @@ def rebuild(first: date, last: date, tenant_ids: Iterable[int] | None = None) ->
                 db.session.execute(delete(table).where(table.c.tenant_id == tid, table.c.day >= first,
                                                        table.c.day <= last))
             for query in (*_case_figures(tid, start, end, days), *_money_figures(tid, start, end, days)):
-                written += db.session.execute(insert(figures).from_select(FIGURE_COLUMNS, query)).rowcount or 0
-            query = _state_times(tid, start, end, days)
-            written += db.session.execute(insert(states).from_select(STATE_COLUMNS, query)).rowcount or 0
-    return written
+                db.session.execute(insert(figures).from_select(FIGURE_COLUMNS, query))
+            db.session.execute(insert(states).from_select(STATE_COLUMNS, _state_times(tid, start, end, days)))
+        return sum(db.session.scalar(select(func.count()).select_from(table)
+                                     .where(table.c.day >= first, table.c.day <= last)) or 0
+                   for table in (figures, states))
 
 
 def first_day() -> date:

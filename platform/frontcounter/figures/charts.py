@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 WIDTH = 600
+BAR_WIDTH = 420  # narrower, so on a phone its words shrink less
 # Fills told apart by pattern: solid, diagonal stripes, dots (each with a dark outline).
 FILLS = ("solid", "stripes", "dots")
 
@@ -27,14 +28,17 @@ class Series:
     values: Sequence[float]
 
 
-def _nice_top(value: float) -> float:
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
+def _nice_top(value: float, steps: int = 4) -> float:
+    """The top of an axis at or above `value`, split into `steps` round, whole steps."""
+    rough = value / steps
+    if rough <= 1:
+        return steps
+    power = 10 ** math.floor(math.log10(rough))
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+        size = step * power
+        if size >= rough and float(size).is_integer():
+            return size * steps
+    return 10 * power * steps
 
 
 def short_number(value: float) -> str:
@@ -65,12 +69,12 @@ def _fill(chart_id: str, index: int) -> str:
     return "#1d70b8" if kind == "solid" else f"url(#{chart_id}-{kind})"
 
 
-def _open(chart_id: str, title: str, description: str, height: float) -> Markup:
+def _open(chart_id: str, title: str, description: str, height: float, width: int = WIDTH) -> Markup:
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0f}" width="{w}" height="{h:.0f}" role="img" '
         'aria-labelledby="{id}-title {id}-desc" class="fc-chart__svg" id="{id}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-    ).format(w=WIDTH, h=height, id=chart_id, title=title, desc=description) + _defs(chart_id)
+    ).format(w=width, h=height, id=chart_id, title=title, desc=description) + _defs(chart_id)
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", bold: bool = False) -> Markup:
@@ -147,8 +151,8 @@ def bars(
     """Horizontal bars, one per (label, value, value text): the label above its bar, the value text after it."""
     height = 16 + 52 * max(len(rows), 1)
     peak = top if top is not None else _nice_top(max((value for _l, value, _t in rows), default=0))
-    room = WIDTH - 120
-    out = [_open(chart_id, title, description, height)]
+    room = BAR_WIDTH - 110
+    out = [_open(chart_id, title, description, height, BAR_WIDTH)]
     for n, (label, value, text) in enumerate(rows):
         y = 10 + 52 * n
         size = max(value, 0) / peak * room if peak else 0

@@ -69,6 +69,12 @@ def _axis_label(month: date, first: bool) -> str:
     return f"{short}\n{month.year}" if first or month.month == 1 else short
 
 
+def _stay_text(hours: float) -> str:
+    if hours < 24:
+        return _("%(hours)s hours", hours=hours)
+    return _("%(days)s days", days=round(hours / 24, 1))
+
+
 def percent(value: int | None) -> str:
     """85%, or a dash when there is nothing to count."""
     return "–" if value is None else f"{value}%"
@@ -111,13 +117,14 @@ def page_figures(filters: Filters, *, national: bool) -> dict[str, Any]:
         _("Bars: the number of open cases in each age band. The table after the chart has the figures for each "
           "service."), [(ages[key], count, str(count)) for key, count in age_totals.items()])
     stay_rows = [{"service": service_name(s.service_key), "state": state_name(s.service_key, s.state),
-                  "visits": s.visits, "days": s.average_days} for s in stays]
+                  "visits": s.visits, "days": s.average_days,
+                  "hours": round(s.seconds / s.visits / 3600, 1) if s.visits else 0.0} for s in stays]
     stay_chart = charts.bars(
         "chart-states", _("Average time in each state, in days"),
         _("Bars: the average number of days cases spent in each workflow state, for stays that ended in the "
           "period. The table after the chart has the same figures."),
-        [(row["state"] if service else f"{row['service']}: {row['state']}", row["days"],
-          _("%(days)s days", days=row["days"])) for row in stay_rows])
+        [(row["state"] if service else f"{row['service']}: {row['state']}", row["days"], _stay_text(row["hours"]))
+         for row in stay_rows])
     return {
         "national": national,
         "filters": filters,
