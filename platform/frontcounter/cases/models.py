@@ -28,6 +28,11 @@ class Case(TenantOwned, db.Model):
         ),
         Index("ix_case_closed", "tenant_id", "closed_at"),
         Index("ix_case_created", "tenant_id", "created_at"),
+        # The backlog by age (figures): an index-only scan of open cases.
+        Index(
+            "ix_case_open_age", "tenant_id", "service_key", "created_at", "deadline_at",
+            postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -199,7 +199,7 @@ def backlog(service: str | None = None, *, national: bool = False, now: datetime
     """Open cases now, per service, by age since they were opened (read live from the open-cases index)."""
     now = now or datetime.now(UTC)
     overdue = func.sum(case((Case.deadline_at < now, 1), else_=0))
-    query = (select(Case.service_key, _age_bucket(now), func.count(Case.id), overdue)
+    query = (select(Case.service_key, _age_bucket(now), func.count(), overdue)
              .where(Case.closed_at.is_(None))
              .group_by(literal_column("1"), literal_column("2")))
     if service:
@@ -216,7 +216,7 @@ def backlog(service: str | None = None, *, national: bool = False, now: datetime
 
 def open_by_force(service: str | None = None) -> dict[int, int]:
     """Open cases per force now (national)."""
-    query = select(Case.tenant_id, func.count(Case.id)).where(Case.closed_at.is_(None)).group_by(Case.tenant_id)
+    query = select(Case.tenant_id, func.count()).where(Case.closed_at.is_(None)).group_by(Case.tenant_id)
     if service:
         query = query.where(Case.service_key == service)
     with _reading(True):

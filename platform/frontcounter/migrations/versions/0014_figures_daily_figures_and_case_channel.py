@@ -64,6 +64,9 @@ def upgrade():
         batch_op.add_column(sa.Column('channel', sa.String(length=16), server_default='online', nullable=False))
         batch_op.add_column(sa.Column('deadline_met', sa.Boolean(), nullable=True))
         batch_op.create_index('ix_case_created', ['tenant_id', 'created_at'], unique=False)
+    op.create_index('ix_case_open_age', 'case', ['tenant_id', 'service_key', 'created_at', 'deadline_at'],
+                    unique=False, postgresql_where=sa.text('closed_at IS NULL'),
+                    sqlite_where=sa.text('closed_at IS NULL'))
 
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.create_index('ix_case_event_tenant_at', ['tenant_id', 'at'], unique=False)
@@ -80,6 +83,7 @@ def downgrade():
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.drop_index('ix_case_event_tenant_at')
 
+    op.drop_index('ix_case_open_age', table_name='case')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_created')
         batch_op.drop_column('deadline_met')
