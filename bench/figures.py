@@ -1,6 +1,7 @@
 """Benchmark: the figures pages and API with 10,000 and 1,000,000 cases on PostgreSQL.
 
 Run: .venv/bin/python bench/figures.py [--cases 10000 1000000] [--server postgresql+psycopg://postgres@127.0.0.1:5432]
+     .venv/bin/python bench/figures.py --cases 1000000 --reuse   # time again the database the last run left
 For each size it builds a fresh database (`fcbench_figures`) with the real migrations, two forces with the
 sample plugin, N cases in force A and N/10 in force B spread over two years, with three history entries per
 case, a payment for four in five and a refund for one payment in twenty, all bulk-inserted with
@@ -83,8 +84,8 @@ def _timed(client, path: str, headers: dict[str, str], repeat: int, statements: 
     return statistics.median(times), p90, max(counts)
 
 
-def run(server: str, cases: int, repeat: int) -> None:
-    """Build the database for `cases` and print the timings."""
+def run(server: str, cases: int, repeat: int, reuse: bool = False) -> None:
+    """Build the database for `cases` (or, with `reuse`, time the one the last run left) and print the timings."""
     from frontcounter import create_app
     from frontcounter.accounts.models import AccountKind
     from frontcounter.accounts.service import create_account
@@ -97,15 +98,22 @@ def run(server: str, cases: int, repeat: int) -> None:
 
     from tests.conftest import PASSWORD, add_staff, csrf_token, make_force, staff_sign_in, totp_code_for
 
-    url = _fresh_database(server, "fcbench_figures")
+    url = f"{server}/fcbench_figures" if reuse else _fresh_database(server, "fcbench_figures")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
                       "RATELIMIT_ENABLED": False})
+    suffix = str(int(time.time()))
     with app.app_context():
         upgrade()
-        alpha = make_force("alpha", "ALP", {"sample": True})
-        bravo = make_force("bravo", "BRV", {"sample": True})
+        if reuse:
+            from frontcounter.tenancy import Tenant
+
+            alpha, bravo = (db.session.scalar(db.select(Tenant).filter_by(slug=slug)).snapshot()
+                            for slug in ("alpha", "bravo"))
+        else:
+            alpha = make_force("alpha", "ALP", {"sample": True})
+            bravo = make_force("bravo", "BRV", {"sample": True})
         started = time.perf_counter()
-        for force, count in ((alpha, cases), (bravo, cases // 10)):
+        for force, count in () if reuse else ((alpha, cases), (bravo, cases // 10)):
             for sql in (CASES_SQL, EVENTS_SQL, PAYMENTS_SQL, REFUNDS_SQL):
                 db.session.execute(text(sql), {"tenant": force.id, "code": force.code, "count": count})
             db.session.commit()
@@ -125,18 +133,19 @@ def run(server: str, cases: int, repeat: int) -> None:
         with tenant_context(alpha):
             _row, token = issue_token("bench", ["supervisor"], created_by="bench")
             db.session.commit()
-        create_account("root@platform.example.com", PASSWORD, "Root", AccountKind.PLATFORM_ADMIN, verified=True)
+        create_account(f"root{suffix}@platform.example.com", PASSWORD, "Root", AccountKind.PLATFORM_ADMIN,
+                       verified=True)
         db.session.commit()
         engine = db.engine
-    add_staff(app, alpha, "bench@alpha.example.com", ["supervisor"])
+    add_staff(app, alpha, f"bench{suffix}@alpha.example.com", ["supervisor"])
     staff = app.test_client()
-    staff_sign_in(staff, app, "alpha", "bench@alpha.example.com")
+    staff_sign_in(staff, app, "alpha", f"bench{suffix}@alpha.example.com")
     national = app.test_client()
     page = national.get("/platform/sign-in").get_data(as_text=True)
-    national.post("/platform/sign-in", data={"email": "root@platform.example.com", "password": PASSWORD,
+    national.post("/platform/sign-in", data={"email": f"root{suffix}@platform.example.com", "password": PASSWORD,
                                              "csrf_token": csrf_token(page)})
     page = national.get("/platform/two-factor").get_data(as_text=True)
-    national.post("/platform/two-factor", data={"code": totp_code_for(app, "root@platform.example.com"),
+    national.post("/platform/two-factor", data={"code": totp_code_for(app, f"root{suffix}@platform.example.com"),
                                                 "csrf_token": csrf_token(page)})
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -164,10 +173,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="Time the database the last run left (one size).")
     args = parser.parse_args()
     os.environ.setdefault("FRONTCOUNTER_INSTANCE", str(Path(tempfile.mkdtemp(prefix="fc-bench-")) / "instance"))
     for cases in args.cases:
-        run(args.server, cases, args.repeat)
+        run(args.server, cases, args.repeat, args.reuse)
 
 
 if __name__ == "__main__":
