@@ -150,7 +150,8 @@ def run(server: str, cases: int, repeat: int, reuse: bool = False) -> None:
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     bearer = {"Authorization": f"Bearer {token}"}
-    print(f"\n== {cases:,} + {cases // 10:,} cases on {engine.dialect.name}: bulk load {load:.1f} s, "
+    print(f"\n== {cases:,} + {cases // 10:,} cases on {engine.dialect.name}: {'vacuum' if reuse else 'bulk load'} "
+          f"{load:.1f} s, "
           f"full rebuild {full:.1f} s ({written:,} rows), hourly refresh {hourly:.2f} s")
     for name, client, path, headers in (
         ("force page (12 months)", staff, "/alpha/staff/figures/", {}),
