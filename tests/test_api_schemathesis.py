@@ -18,9 +18,12 @@ EXAMPLES_PAST_BUDGET = 3
 BUDGET_SECONDS = 100
 # These are checked by the service's own rules, which JSON Schema cannot express (offers as CSV rows are:
 # dates, licence numbers, eligibility, duplicates; a notice or request: a postcode in the force's area, dates
-# relative to today, required answers that depend on others), so a schema-valid body may still be refused
-# with every reason in a 422. Every other check (no 5xx, responses as documented) still runs on them.
+# relative to today, required answers that depend on others; a period of figures: from no later than to, at
+# most 36 months), so a schema-valid body may still be refused with every reason in a 422. Every other check
+# (no 5xx, responses as documented) still runs on them.
 ROW_CHECKED = {
+    "/api/v1/figures/monthly",
+    "/api/v1/figures/states",
     "/api/v1/speed-awareness/offers",
     "/api/v1/subject-access/requests",
     "/api/v1/liquor/notices",

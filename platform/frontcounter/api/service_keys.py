@@ -11,10 +11,13 @@ def describe_service_keys(registry: Any) -> None:
     """Limit `service` filters to installed services' keys and `transition` to their workflows' names (enums)."""
     from frontcounter.api.booking_schemas import BookingQuerySchema, SlotQuerySchema
     from frontcounter.api.case_schemas import CaseQuerySchema, TransitionRequestSchema
+    from frontcounter.figures.api_schemas import BacklogQuerySchema, FigureQuerySchema
 
     every = sorted(registry.services)
     with_cases = sorted(key for key, service in registry.services.items() if service.workflow is not None)
     _one_of(CaseQuerySchema, with_cases)
+    _one_of(FigureQuerySchema, with_cases)
+    _one_of(BacklogQuerySchema, with_cases)
     _one_of(SlotQuerySchema, every)
     _one_of(BookingQuerySchema, every)
     transitions = sorted({t.name for s in registry.services.values() if s.workflow for t in s.workflow.transitions})
