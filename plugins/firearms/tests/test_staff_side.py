@@ -434,6 +434,7 @@ def test_a_caseworker_enters_a_paper_application_for_the_applicant(app, firearms
         assert case.state == "awaiting_payment" and case.data["fee_pence"] == 19400
         assert case.applicant_name == "Pat Paper" and case.data["personal"]["address"]["postcode"] == "AL1 3CD"
         assert case.data["paper"] == {"received_on": "2026-03-10", "entered_by": "cw@alpha.example.com"}
+        assert case.channel == "staff"  # the management figures count it as staff-entered
         scanned = db.session.scalar(db.select(Document).filter_by(kind="paper-form"))
         assert scanned is not None and not scanned.public
         event = db.session.scalar(db.select(AuditEvent).filter_by(action="firearms.paper_application"))

@@ -47,6 +47,7 @@ def test_send_a_notice_and_read_the_objection(app, client, forces):
     assert body["respond_by"] == CAL.add_working_days(uk_today(), 3).isoformat()
     with app.app_context(), tenant_context(forces[0]):
         case = db.session.scalar(db.select(Case).filter_by(reference=body["reference"]))
+        assert case.channel == "api"  # the management figures count it as from a force system
         notice = db.session.scalar(db.select(EventNotice).filter_by(case_id=case.id))
         decide(case, notice, "objection", objectives=["public_safety"], reasons="Overcrowding.", actor="pc",
                today=uk_today())
