@@ -1,7 +1,7 @@
 """Management figures per UK day; cases record their channel and whether they met their deadlines
 
 Revision ID: 0014_figures
-Revises: 0012_closed
+Revises: 0013_billing
 Create Date: 2026-12-06 09:22:48
 
 Existing cases get the channel "online" (the server default); whether they met their deadlines is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0014_figures'
-down_revision = '0012_closed'
+down_revision = '0013_billing'
 branch_labels = None
 depends_on = None
 
