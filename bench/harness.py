@@ -219,7 +219,7 @@ def require_wrk() -> None:
 def app_in_process(env: dict[str, str]) -> Any:
     """The product's Flask app in this process, on the benchmark database (to mint cookies and tokens)."""
     for key in ("FRONTCOUNTER_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "FRONTCOUNTER_INSTANCE",
-                "PUBLIC_BASE_URL", "PAYMENTS_SANDBOX"):
+                "PUBLIC_BASE_URL", "PAYMENTS_SANDBOX", "ACCESS_LOG", "LOG_LEVEL", *_LIMITS):
         os.environ[key] = env[key]
     from frontcounter import create_app
 
@@ -229,3 +229,42 @@ def app_in_process(env: dict[str, str]) -> Any:
 def session_cookie(app: Any, values: dict[str, Any]) -> str:
     """A signed session cookie value holding `values`, as the app's own session interface makes it."""
     return app.session_interface.get_signing_serializer(app).dumps(values)
+
+
+def guest_session(app: Any, services: list[str]) -> tuple[str, str]:
+    """A visitor's session cookie that chose "continue as a guest" for `services`, and its form token."""
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+
+    with app.test_request_context("/"):
+        session["guest_services"] = sorted(services)
+        token = generate_csrf()
+        return session_cookie(app, dict(session)), token
+
+
+def staff_session(app: Any, force: str, email: str) -> str:
+    """A signed-in staff member's session cookie (password and second factor done), as sign-in makes it."""
+    from flask import session
+    from frontcounter.accounts.auth import sign_in
+    from frontcounter.accounts.models import Account
+    from frontcounter.extensions import db
+
+    with app.app_context(), app.test_request_context(f"/{force}/staff/"):
+        account = db.session.scalar(db.select(Account).filter_by(email=email))
+        sign_in(account, second_factor=True)
+        return session_cookie(app, dict(session))
+
+
+def post_once(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    """POST a form once (no redirect following); return the status and the Location header."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, response.getheader("Location") or ""

@@ -67,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     from frontcounter.tenancy.scoping import install_scoping
 
     install_scoping()
+    from frontcounter.tenancy import cache as tenant_cache
+
+    tenant_cache.install()
     resolve.init_app(app)
 
     _register_models()

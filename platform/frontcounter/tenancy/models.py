@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from frontcounter.extensions import db
@@ -38,6 +39,11 @@ class Tenant(db.Model):
     # How long emailed tracking links (and payment return links) keep working.
     tracking_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Bumped in the same transaction as every change to the force or its services (tenancy/cache.py); starts at
+    # a random number so a force made again with the same id (tests, restores) never matches an old cache entry.
+    settings_version: Mapped[int] = mapped_column(
+        BigInteger, default=lambda: secrets.randbelow(2**40), server_default="0"
+    )
 
     @property
     def display_name(self) -> str:

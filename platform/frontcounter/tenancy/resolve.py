@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Flask, abort, g, request
 
-from frontcounter.extensions import db
+from frontcounter.tenancy.cache import force_by_slug
 from frontcounter.tenancy.context import (
     current_tenant_or_none,
     reset_request_tenant,
     set_request_tenant,
 )
-from frontcounter.tenancy.models import Tenant
+from frontcounter.tenancy.services import remember_services
 
 # Paths that stay national even on a force's own host name.
 NATIONAL_PREFIXES = (
@@ -25,10 +25,11 @@ def _pull_force(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if not values or "force" not in values:
         return
     slug = values.pop("force")
-    tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
-    if tenant is None:
+    found = force_by_slug(slug)
+    if found is None:
         abort(404)
-    g._fc_tenant_token = set_request_tenant(tenant.snapshot())
+    g._fc_tenant_token = set_request_tenant(found.tenant)
+    remember_services(found)
 
 
 def _add_force(endpoint: str, values: dict[str, Any]) -> None:

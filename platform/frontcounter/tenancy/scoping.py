@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Select, visitors
 from sqlalchemy.sql.util import find_tables
 
@@ -15,7 +17,29 @@ def _touches_tenant_owned(state: ORMExecuteState) -> bool:
     return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
 
 
+# What _refuse_unscopable found for each statement shape (its SQLAlchemy cache key, which leaves out the bound
+# values): None when it may run, else the refusal. A verdict depends only on the shape and the mapped models, so
+# it is kept until a new model is mapped. Checking afresh costs a compilation of the statement per query.
+_VERDICTS: dict[Any, str | None] = {}
+_VERDICTS_MAX = 5000
+_TENANT_TABLES: set[str] | None = None
+
+
+def _forget_verdicts(*_args: object) -> None:
+    """A model was mapped: the tenant-owned tables and so the verdicts may have changed."""
+    global _TENANT_TABLES
+    _TENANT_TABLES = None
+    _VERDICTS.clear()
+
+
 def _tenant_tables() -> set[str]:
+    global _TENANT_TABLES
+    if _TENANT_TABLES is None:
+        _TENANT_TABLES = _find_tenant_tables()
+    return _TENANT_TABLES
+
+
+def _find_tenant_tables() -> set[str]:
     tables: set[str] = set()
     pending = list(TenantOwned.__subclasses__())
     while pending:
@@ -56,23 +80,40 @@ def _covered_tables(statement: object) -> set[str]:
     return covered
 
 
-def _refuse_unscopable(statement: object) -> None:
+def _refuse_unscopable(statement: Any) -> None:
     """Fail closed on shapes the criteria cannot reach: tenant tables in subqueries or bare select_from."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # a shape SQLAlchemy cannot key: judged every time
+        refusal = _judge(statement)
+    elif cache_key.key in _VERDICTS:
+        refusal = _VERDICTS[cache_key.key]
+    else:
+        refusal = _judge(statement)
+        if len(_VERDICTS) >= _VERDICTS_MAX:
+            _VERDICTS.clear()
+        _VERDICTS[cache_key.key] = refusal
+    if refusal is not None:
+        raise TenantScopeError(refusal)
+
+
+def _judge(statement: object) -> str | None:
+    """Why automatic scoping cannot filter `statement`, or None when it can."""
     tenant_tables = _tenant_tables()
     if not _tables_in(statement) & tenant_tables:
-        return
+        return None
     for element in visitors.iterate(statement):  # type: ignore[arg-type]
         if element is not statement and isinstance(element, Select) and _tables_in(element) & tenant_tables:
-            raise TenantScopeError(
+            return (
                 "A subquery reads tenant-owned tables, which automatic scoping cannot filter. "
                 "Select the entity (or its columns) at the top level, or use frontcounter's db.paginate."
             )
     uncovered = (_tables_in(statement) & tenant_tables) - _covered_tables(statement)
     if uncovered:
-        raise TenantScopeError(
+        return (
             f"Tenant-owned table(s) {sorted(uncovered)} are read without selecting their entity, so scoping "
             "cannot filter them: select Model columns (e.g. func.count(Model.id)) instead of select_from(Model)."
         )
+    return None
 
 
 def _scope_statement(state: ORMExecuteState) -> None:
@@ -128,6 +169,7 @@ def install_scoping() -> None:
         event.listen(Session, "do_orm_execute", _scope_statement)
         event.listen(Session, "transient_to_pending", _stamp_new)
         event.listen(Session, "before_flush", _refuse_moves)
+        event.listen(Mapper, "instrument_class", _forget_verdicts)
 
 
 def check_loaded(obj: object) -> object:

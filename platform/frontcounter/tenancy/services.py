@@ -6,22 +6,27 @@ from typing import Any
 
 from flask import abort, g, has_request_context
 
-from frontcounter.extensions import db
 from frontcounter.plugins.manager import TenantHooks, registry
 from frontcounter.plugins.service import Service
+from frontcounter.tenancy.cache import ForceSettings, ServiceRow, force_by_id
 from frontcounter.tenancy.context import current_tenant
-from frontcounter.tenancy.models import TenantService
 
 
-def _rows() -> dict[str, TenantService]:
+def _rows() -> dict[str, ServiceRow]:
     tenant = current_tenant()
     cache_key = f"_fc_services_{tenant.id}"
     if has_request_context() and cache_key in g:
         return g.get(cache_key)
-    rows = {row.service_key: row for row in db.session.scalars(db.select(TenantService))}
+    found = force_by_id(tenant.id)
+    rows = found.services if found is not None else {}
     if has_request_context():
         setattr(g, cache_key, rows)
     return rows
+
+
+def remember_services(found: ForceSettings) -> None:
+    """Keep the force's services (just read with its settings version) for the rest of this request."""
+    setattr(g, f"_fc_services_{found.tenant.id}", found.services)
 
 
 def forget_cached_services() -> None:
