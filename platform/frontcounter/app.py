@@ -82,6 +82,10 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
 
     errors.init_app(app)  # after the API, whose error handler it wraps
     _register_services(app, registry)
+    from frontcounter.web import pagecache
+
+    starts = [s.start_endpoint for s in registry.services.values() if s.start_endpoint]
+    pagecache.init_app(app, ["national.landing", "national.accessibility", "force.home", "force.start", *starts])
     from frontcounter.observability import metrics
     from frontcounter.web import ratelimits
 

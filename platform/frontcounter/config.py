@@ -107,6 +107,8 @@ def from_environment() -> dict:
         # before the relay takes it for lost (its worker died, or Redis lost it) and dispatches it again.
         "OUTBOX_RELAY_SECONDS": int(os.environ.get("OUTBOX_RELAY_SECONDS", 30)),
         "OUTBOX_RELAY_GRACE_SECONDS": int(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", 60)),
+        # Public pages kept whole for visitors with nothing of their own (web/pagecache.py); 0 switches it off.
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", 60)),
         **{k: v for k, v in os.environ.items() if k.startswith("RATE_LIMIT_")},
         "HSTS": _bool("HSTS", production),
         **{k: v for k, v in os.environ.items() if k.startswith("S3_")},

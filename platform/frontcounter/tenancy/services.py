@@ -27,6 +27,7 @@ def _rows() -> dict[str, ServiceRow]:
 def remember_services(found: ForceSettings) -> None:
     """Keep the force's services (just read with its settings version) for the rest of this request."""
     setattr(g, f"_fc_services_{found.tenant.id}", found.services)
+    g._fc_settings_version = found.version
 
 
 def forget_cached_services() -> None:
