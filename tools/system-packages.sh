@@ -2,6 +2,7 @@
 # Install the Debian packages frontcounter needs, only those missing (run by `make`).
 #   base: python3 venv, Node.js + npm (GOV.UK Frontend assets), Pango and a font (PDFs)
 #   test: PostgreSQL and Redis binaries (the tests start throwaway servers from them), Chromium
+#   bench: wrk, the load generator of bench/public_pages.py, bench/submit.py and bench/mixed_load.py
 set -euo pipefail
 want=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -14,6 +15,9 @@ if [ "${1:-}" = "test" ]; then
   have redis-server || want+=(redis-server)
   have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
   have chromium || want+=(chromium)
+fi
+if [ "${1:-}" = "bench" ]; then
+  have wrk || want+=(wrk)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${want[*]}"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from werkzeug.exceptions import NotFound
-
 from frontcounter.accounts.auth import current_account, current_staff_member
 from frontcounter.cases.access import may_open_case
 from frontcounter.cases.models import Case
-from frontcounter.cases.public_views import visible_case
+from frontcounter.cases.public_views import may_see_case
 from frontcounter.documents.models import Document
 from frontcounter.extensions import db
 
@@ -19,11 +17,7 @@ def is_force_staff() -> bool:
 
 def applicant_may_see(case: Case) -> bool:
     """True when the visitor owns the case: signed in as its applicant, or opened its tracking link."""
-    try:
-        visible_case(case.reference, None)  # the session remembers cases opened by tracking link
-    except NotFound:
-        return False
-    return True
+    return may_see_case(case)  # the session remembers cases opened by tracking link
 
 
 def may_view(document: Document) -> bool:
