@@ -1,7 +1,7 @@
 """Forces carry a settings version, bumped with every change to the force or its services (per-process caches)
 
-Revision ID: 0014_settings_version
-Revises: 0013_billing
+Revision ID: 0015_settings_version
+Revises: 0014_figures
 Create Date: 2026-12-06 09:50:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014_settings_version'
-down_revision = '0013_billing'
+revision = '0015_settings_version'
+down_revision = '0014_figures'
 branch_labels = None
 depends_on = None
 
