@@ -190,9 +190,9 @@ def test_queue_filters_sorts_by_deadline_and_paginates(app, client, forces):
     staff.post(f"/alpha/staff/work/case/{refs[3]}/assign", data={"assignee": "me", "csrf_token": csrf_token(page)})
     mine = staff.get("/alpha/staff/work/sample/?assignee=me").get_data(as_text=True)
     assert re.findall(r"/alpha/staff/work/case/([A-Z0-9-]+)", mine) == [refs[3]]
-    assert "1 case" in mine
+    assert "1 open case" in mine
     overdue = staff.get("/alpha/staff/work/sample/?overdue=yes").get_data(as_text=True)
-    assert "0 cases" in overdue
+    assert "0 open cases" in overdue
 
 
 def test_queue_page_costs_a_fixed_number_of_queries(app, client, forces):

@@ -195,18 +195,27 @@ def create_platform_admin(email: str, name: str, password: str) -> None:
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--with-scheduler", is_flag=True, help="Also run rq's scheduler for scheduled jobs.")
+@click.option("--fork", is_flag=True, help="Run each job in a forked child (rq's Worker; slower, isolates crashes).")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=None, help="Stop after this many jobs.")
 @with_appcontext
-def worker(burst: bool, with_scheduler: bool) -> None:
-    """Run an rq worker for the frontcounter queue (needs REDIS_URL); it outlives a Redis restart."""
+def worker(burst: bool, with_scheduler: bool, fork: bool, max_jobs: int | None) -> None:
+    """Run an rq worker for the frontcounter queue (needs REDIS_URL); jobs run in this process unless --fork.
+
+    It outlives a Redis restart.
+    """
     from frontcounter.jobs import get_queue
     from frontcounter.jobs.worker import run_worker
+    from frontcounter.notifications.transports import close_kept_connections
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL: without it jobs run in-process and need no worker.")
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     queue = get_queue()
-    run_worker(queue, burst=burst, with_scheduler=with_scheduler)
+    try:
+        run_worker(queue, burst=burst, with_scheduler=with_scheduler, fork=fork, max_jobs=max_jobs)
+    finally:
+        close_kept_connections()
 
 
 @cli.command("sweep")

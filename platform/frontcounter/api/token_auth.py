@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
+from frontcounter.api.paging import pagination_metadata
 from frontcounter.api.problems import ApiErrorSchema, ApiProblem, problem_response
 from frontcounter.api.tokens import find_token, touch
 from frontcounter.extensions import csrf, db
@@ -103,11 +105,24 @@ class TokenAuthBlueprint(Blueprint):
             spec.components.schema("ApiError", schema=ApiErrorSchema)
         super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
+    def _set_pagination_metadata(self, page_params: Any, result: Any, headers: Any) -> Any:
+        """X-Pagination: flask-smorest's, or for more than COUNT_CAP rows `total_over` with no total."""
+        over = pagination_metadata(page_params.page, page_params.page_size, page_params.item_count or 0,
+                                   len(result) if isinstance(result, list) else 0)
+        if over is None:
+            return super()._set_pagination_metadata(page_params, result, headers)
+        headers = {} if headers is None else headers
+        headers[self.PAGINATION_HEADER_NAME] = json.dumps(over)
+        return result, headers
+
     def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
-        """X-Pagination is a header, so a string: JSON text of total, total_pages, page, first/last/next page."""
+        """X-Pagination is a header, so a string: JSON text of total (or total_over), pages and next page."""
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
             "description": "Pagination metadata as JSON text, e.g. "
-            '{"total": 120, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 1, "next_page": 2}',
+            '{"total": 120, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 1, "next_page": 2}. '
+            "Totals are counted up to 10,000: a longer list gives no total, total_pages or last_page but "
+            '"total_over": 10000, with "next_page" while the page is full, e.g. '
+            '{"total_over": 10000, "first_page": 1, "page": 3, "previous_page": 2, "next_page": 4}',
             "schema": {"type": "string"},
         }
 

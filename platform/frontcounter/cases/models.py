@@ -33,6 +33,12 @@ class Case(TenantOwned, db.Model):
             "ix_case_open_age", "tenant_id", "service_key", "created_at", "deadline_at",
             postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL"),
         ),
+        # Lists in deadline order read their page straight off these (0016_scale): open work, and all cases.
+        Index(
+            "ix_case_open_deadline", "tenant_id", "service_key", "deadline_at", "id",
+            postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL"),
+        ),
+        Index("ix_case_service_deadline", "tenant_id", "service_key", "deadline_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

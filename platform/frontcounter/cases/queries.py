@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, false, nulls_last
+from sqlalchemy import Select, false, func, nulls_last
 
 from frontcounter.cases.models import Case, CaseEvent
+from frontcounter.counting import CappedPagination
 from frontcounter.extensions import db
 from frontcounter.web.inputs import as_int32
+
+ALL_STATES = "all"
 
 
 @dataclass
@@ -17,7 +20,7 @@ class QueueFilter:
     """What a staff member asked the queue for."""
 
     service_key: str
-    state: str = ""
+    state: str = ""  # "" open work (the default), "all" every case, else one state
     assignee: str = ""  # "", "me", "none" or a staff member id
     overdue: bool = False
     q: str = ""
@@ -26,7 +29,9 @@ class QueueFilter:
 def queue_query(f: QueueFilter, me: int | None) -> Select:
     """Return the select for a queue: the force's cases of one service, soonest deadline first."""
     query = db.select(Case).where(Case.service_key == f.service_key)
-    if f.state:
+    if not f.state:
+        query = query.where(Case.closed_at.is_(None))  # open work: read from the small ix_case_open index
+    elif f.state != ALL_STATES:
         query = query.where(Case.state == f.state)
     if f.assignee == "me" and me is not None:
         query = query.where(Case.assignee_id == me)
@@ -44,12 +49,26 @@ def queue_query(f: QueueFilter, me: int | None) -> Select:
     return query.order_by(nulls_last(Case.deadline_at.asc()), Case.id)
 
 
-def state_counts(service_key: str) -> dict[str, int]:
-    """Count the force's cases of a service in each state."""
-    from sqlalchemy import func
+def queue_page(f: QueueFilter, me: int | None, page: int, per_page: int = 25) -> CappedPagination:
+    """One page of a queue with its total counted up to COUNT_CAP (then shown as "more than")."""
+    return CappedPagination(select=queue_query(f, me), session=db.session(), page=page, per_page=per_page,
+                            max_per_page=None, error_out=False, count=True)
 
+
+def state_counts(service_key: str) -> dict[str, int]:
+    """Count the force's cases of a service in each state, closed ones included."""
     rows = db.session.execute(
         db.select(Case.state, func.count()).where(Case.service_key == service_key).group_by(Case.state)
+    ).all()
+    return {state: count for state, count in rows}
+
+
+def open_state_counts(service_key: str) -> dict[str, int]:
+    """Count the force's open cases of a service in each state (from the open-work index only)."""
+    rows = db.session.execute(
+        db.select(Case.state, func.count())
+        .where(Case.service_key == service_key, Case.closed_at.is_(None))
+        .group_by(Case.state)
     ).all()
     return {state: count for state, count in rows}
 

@@ -8,13 +8,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from frontcounter import counting
 from frontcounter.accounts.auth import current_account, current_staff_member, has_role, staff_required
 from frontcounter.accounts.models import StaffMember
 from frontcounter.accounts.queries import staff_choices
 from frontcounter.cases import engine
 from frontcounter.cases.access import may_open_case, may_use_service
 from frontcounter.cases.models import Case
-from frontcounter.cases.queries import QueueFilter, queue_query, state_counts
+from frontcounter.cases.queries import ALL_STATES, QueueFilter, open_state_counts, queue_page
 from frontcounter.cases.staff_page import staff_case_context, staff_case_templates
 from frontcounter.cases.workflow import Transition
 from frontcounter.extensions import db
@@ -55,7 +56,7 @@ def _case_or_404(reference: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/<service_key>/")
 def queue(service_key: str) -> str:
-    """A service's work queue: filter by state, assignee and overdue; soonest deadline first."""
+    """A service's work queue (open work unless state=all or a state is chosen); soonest deadline first."""
     service = _service_or_404(service_key)
     f = QueueFilter(
         service_key=service_key,
@@ -65,15 +66,15 @@ def queue(service_key: str) -> str:
         q=request.args.get("q", ""),
     )
     me = current_staff_member()
-    page = db.paginate(
-        queue_query(f, me.id if me else None), page=request.args.get("page", 1, type=int), per_page=25, error_out=False
-    )
+    page = queue_page(f, me.id if me else None, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "cases/queue.html",
         service=service,
         filter=f,
+        all_states=ALL_STATES,
+        count_cap=f"{counting.COUNT_CAP:,}",
         page=page,
-        counts=state_counts(service_key),
+        counts=open_state_counts(service_key),
         staff=staff_choices(),
         now=datetime.now(UTC),
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage as MimeMessage
-from email.utils import formatdate, make_msgid
+import threading
+from email.utils import make_msgid, parseaddr
 from typing import Any, Protocol
 
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from frontcounter.notifications.mime import build
 from frontcounter.notifications.models import EmailMessage
 from frontcounter.notifications.settings import NOTIFY_API_URL, setting
 
@@ -48,36 +49,89 @@ class SmtpTransport:
         self.host, self.port, self.username, self.password = host, port, username, password
         self.starttls, self.sender = starttls, sender
 
-    def mime(self, message: EmailMessage) -> MimeMessage:
-        """The email as MIME: plain text, with the HTML part as an alternative."""
-        mime = MimeMessage()
-        mime["From"] = self.sender
-        mime["To"] = message.to
-        mime["Subject"] = message.subject
-        mime["Date"] = formatdate(localtime=False)
-        # One Message-ID per email, the same on every attempt: a resend after a crash is recognisably the same email.
+    def message_id(self, message: EmailMessage) -> str:
+        """One Message-ID per email, the same on every attempt: a resend after a crash is recognisably the same."""
         domain = self.sender.rpartition("@")[2].strip("> ") or "frontcounter.localhost"
-        mime["Message-ID"] = f"<{NotifyTransport.reference(message)}@{domain}>" if message.id else make_msgid()
-        mime.set_content(message.text_body)
-        if message.html_body:
-            mime.add_alternative(message.html_body, subtype="html")
-        return mime
+        return f"<{NotifyTransport.reference(message)}@{domain}>" if message.id else make_msgid()
+
+    def mime(self, message: EmailMessage) -> bytes:
+        """The email as MIME bytes: plain text, with the HTML part as an alternative."""
+        return build(self.sender, message.to, message.subject, self.message_id(message),
+                     message.text_body, message.html_body or "")
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+        if self.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if self.username:
+            smtp.login(self.username, self.password)
+        return smtp
+
+    def _send(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
+        smtp.sendmail(parseaddr(self.sender)[1], [message.to], self.mime(message))
 
     def deliver(self, message: EmailMessage) -> str:
-        """Send a multipart email (plain text and HTML) over SMTP; 'sent' once the server accepts it."""
+        """Send a multipart email (plain text and HTML) over SMTP; 'sent' once the server accepts it.
+
+        The connection is kept for the next email of this process (thread); one the server has closed
+        meanwhile is opened again once (it failed before the server could accept anything).
+        """
+        key = (self.host, self.port, self.username, self.starttls)
+        kept = _kept_connections()
+        smtp = kept.pop(key, None)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
-                if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.username:
-                    smtp.login(self.username, self.password)
-                smtp.send_message(self.mime(message))
+            if smtp is not None:
+                try:
+                    self._send(smtp, message)
+                except (smtplib.SMTPServerDisconnected, ConnectionError):
+                    _close(smtp)
+                    smtp = None
+            if smtp is None:
+                smtp = self._connect()
+                self._send(smtp, message)
         except smtplib.SMTPRecipientsRefused as exc:
+            _keep_or_close(kept, key, smtp)
             codes = [code for code, _reply in exc.recipients.values()]
             if codes and all(code >= 500 for code in codes):
                 raise PermanentFailure(f"SMTP server refused {message.to}: {exc.recipients}") from exc
             raise
+        except BaseException:
+            _close(smtp)
+            raise
+        _keep_or_close(kept, key, smtp)
         return "sent"
+
+
+_local = threading.local()
+
+
+def _kept_connections() -> dict[tuple[str, int, str, bool], smtplib.SMTP]:
+    if not hasattr(_local, "connections"):
+        _local.connections = {}
+    return _local.connections
+
+
+def _keep_or_close(kept: dict[tuple[str, int, str, bool], smtplib.SMTP], key: tuple[str, int, str, bool],
+                   smtp: smtplib.SMTP | None) -> None:
+    """Keep a connection for the next email (smtplib has already reset a refused transaction)."""
+    if smtp is not None:
+        kept[key] = smtp
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def close_kept_connections() -> None:
+    """Say goodbye to the SMTP servers this thread kept connections to (a worker's shutdown)."""
+    kept = _kept_connections()
+    while kept:
+        _close(kept.popitem()[1])
 
 
 class NotifyTransport:
