@@ -18,6 +18,18 @@ from frontcounter.tenancy.context import current_tenant_id
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+BATCH_SIZE = 100  # messages of a batchable target dispatched together, in one job
+# Targets whose messages may run together: target -> a function taking a list of outbox message ids.
+_BATCH_TARGETS: dict[str, str] = {}
+
+
+def register_batch(target: Callable[..., Any] | str, batch: Callable[..., Any] | str) -> None:
+    """Let messages for `target` that are due together run as one job of `batch(outbox_ids)`.
+
+    `batch` must honour execute()'s rules for each message: skip done ones, run each once, mark done
+    or reschedule each, and leave a message it did not finish pending (the relay sends it again).
+    """
+    _BATCH_TARGETS[_target(target)] = _target(batch)
 
 
 class RetryLater(Exception):
@@ -73,7 +85,7 @@ def _collect(session: Session, flush_context: object) -> None:
     new = [m for m in session.new if isinstance(m, OutboxMessage)]
     if new:
         pending = session.info.setdefault("frontcounter_outbox", [])
-        pending.extend((m.id, m.tenant_id, m.available_at) for m in new)
+        pending.extend((m.id, m.tenant_id, m.available_at, m.target) for m in new)
 
 
 @event.listens_for(Session, "after_commit")
@@ -84,22 +96,40 @@ def _dispatch_after_commit(session: Session) -> None:
     now = _now()
     # Work deferred with a delay is left for the relay, which sends it when due.
     due = [
-        (message_id, tenant_id)
-        for message_id, tenant_id, available_at in pending
+        (message_id, tenant_id, target)
+        for message_id, tenant_id, available_at, target in pending
         if available_at is None or _aware(available_at) <= now
     ]
     sent = _dispatch_all(due)
     if len(sent) < len(due):
-        _mark_undispatched(session, [message_id for message_id, _ in due if message_id not in sent])
+        _mark_undispatched(session, [message_id for message_id, _, _ in due if message_id not in sent])
 
 
-def _dispatch_all(messages: list[tuple[int, int | None]]) -> set[int]:
+def _groups(messages: list[tuple[int, int | None, str]]) -> list[tuple[list[int], int | None, str | None]]:
+    """Runs of messages of one force and one batchable target (up to BATCH_SIZE), else single messages."""
+    groups: list[tuple[list[int], int | None, str | None]] = []
+    for message_id, tenant_id, target in messages:
+        batch = _BATCH_TARGETS.get(target)
+        last = groups[-1] if groups else None
+        if (batch is not None and last is not None and last[2] == batch and last[1] == tenant_id
+                and len(last[0]) < BATCH_SIZE):
+            last[0].append(message_id)
+        else:
+            groups.append(([message_id], tenant_id, batch))
+    return groups
+
+
+def _dispatch_all(messages: list[tuple[int, int | None, str]]) -> set[int]:
     """Dispatch in order, stopping at the first failure (a queue that is down would only time out again)."""
     sent: set[int] = set()
-    for message_id, tenant_id in messages:
-        if not dispatch(message_id, tenant_id):
+    for message_ids, tenant_id, batch in _groups(messages):
+        if len(message_ids) == 1 or batch is None:
+            ok = dispatch(message_ids[0], tenant_id)
+        else:
+            ok = dispatch_batch(message_ids, tenant_id, batch)
+        if not ok:
             break
-        sent.add(message_id)
+        sent.update(message_ids)
     return sent
 
 
@@ -148,6 +178,25 @@ def dispatch(message_id: int, tenant_id: int | None) -> bool:
         return False
 
 
+def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) -> bool:
+    """Queue one job running `batch(message_ids)`; False (and they stay pending) when the queue is down."""
+    try:
+        get_queue().enqueue(
+            "frontcounter.jobs.runner.run",
+            tenant_id,
+            batch,
+            [message_ids],
+            {},
+            job_id=f"outbox-{message_ids[0]}-{message_ids[-1]}",
+            meta={"tenant_id": tenant_id, "outbox_ids": message_ids},
+            failure_ttl=7 * 24 * 3600,
+        )
+        return True
+    except Exception as exc:  # noqa: BLE001 - Redis down: the relay will send them later
+        log.warning("Outbox messages %s not dispatched (%s); the relay will retry", message_ids, exc)
+        return False
+
+
 def execute(message_id: int) -> Any:
     """Run one outbox message once: skipped when already done, marked done in the same transaction.
 
@@ -193,6 +242,23 @@ def _reschedule(message: OutboxMessage, exc: Exception) -> None:
     message.dispatched_at = None
 
 
+def finish_batch(done: list[int], retry: dict[int, str]) -> None:
+    """For a batch job: mark `done` messages done and reschedule those in `retry` (id -> why) with back-off."""
+    now = _now()
+    if done:
+        db.session.execute(
+            db.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(done), OutboxMessage.done_at.is_(None))
+            .values(done_at=now, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+    for message_id, why in retry.items():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is not None and message.done_at is None:
+            _reschedule(message, RetryLater(why))
+            log.warning("Outbox message %s will be retried: %s", message_id, why)
+
+
 def _waiting_in_queue(message_id: int) -> bool:
     """True when the message's job is still queued (not lost, not started): re-sending it would only repeat it."""
     from rq.job import Job, JobStatus
@@ -216,7 +282,7 @@ def relay(grace: timedelta | None = None, limit: int = 500, now: datetime | None
         grace = timedelta(seconds=current_app.config.get("OUTBOX_RELAY_GRACE_SECONDS", 60))
     now = now or _now()
     rows = db.session.execute(
-        db.select(OutboxMessage.id, OutboxMessage.tenant_id, OutboxMessage.dispatched_at)
+        db.select(OutboxMessage.id, OutboxMessage.tenant_id, OutboxMessage.dispatched_at, OutboxMessage.target)
         .where(
             OutboxMessage.done_at.is_(None),
             OutboxMessage.available_at <= now,
@@ -226,7 +292,8 @@ def relay(grace: timedelta | None = None, limit: int = 500, now: datetime | None
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    due = [(row.id, row.tenant_id) for row in rows if row.dispatched_at is None or not _waiting_in_queue(row.id)]
+    due = [(row.id, row.tenant_id, row.target) for row in rows
+           if row.dispatched_at is None or not _waiting_in_queue(row.id)]
     sent = _dispatch_all(due)
     if sent:
         db.session.execute(

@@ -12,7 +12,7 @@ from flask import render_template
 from sqlalchemy import text
 
 from frontcounter.extensions import db
-from frontcounter.jobs.outbox import RetryLater, defer
+from frontcounter.jobs.outbox import RetryLater, defer, register_batch
 from frontcounter.notifications.models import EmailMessage
 from frontcounter.notifications.transports import PermanentFailure, configured_transport
 from frontcounter.tenancy.context import current_tenant_or_none
@@ -94,6 +94,10 @@ def deliver(message_id: int) -> str:
             raise RetryLater(message.error) from exc
         _finish(message, status)
         return status
+
+
+# Emails due together (a transaction that sends many, a relay after an outage) go out in one job.
+register_batch(deliver, "frontcounter.notifications.batch:deliver_outbox_batch")
 
 
 @contextmanager
