@@ -1,14 +1,16 @@
 """Benchmark: notification (email) jobs drained per worker process per second, nothing lost.
 
-Run: .venv/bin/python bench/notification_jobs.py --emails 5000 --fork-emails 300 \
+Run: .venv/bin/python bench/notification_jobs.py --emails 5000 --single-emails 300 --fork-emails 500 \
          --database-url postgresql+psycopg://postgres@127.0.0.1:5432/fcbench_jobs
-It makes the database (real migrations), starts a Redis of its own on a free port (or uses TEST_REDIS_URL,
-flushing it), and a local SMTP sink in another process (aiosmtpd, as tests/support/smtp_server.py) that
-writes each Message-ID it accepts to a file. For each worker kind (`frontcounter worker --burst`, and
-`--fork`, rq's forking Worker) it records and queues the emails as the app does (send_email: rendered,
-stored, outbox, dispatched to Redis after commit), runs one worker process until the queue is empty, and
-reports jobs per second (first to last email at the sink), jobs per CPU-second of the worker (its CPU less
-what an idle start and stop costs), and checks every email was sent and reached the sink exactly once.
+Emails recorded 100 to a transaction go out in batch jobs; --single-emails are recorded one to a transaction
+(as a web request sending one email does), so each is one job. It makes the database (real migrations), starts
+a Redis of its own on a free port (or uses TEST_REDIS_URL, flushing it), and a local SMTP sink in another
+process (aiosmtpd, as tests/support/smtp_server.py) that writes each Message-ID it accepts to a file. For each
+worker kind (`frontcounter worker --burst`, and `--fork`, rq's forking Worker) it records and queues the
+emails as the app does (send_email: rendered, stored, outbox, dispatched to Redis after commit), runs one
+worker process until the queue is empty, and reports jobs per second (first to last email at the sink), jobs
+per CPU-second of the worker (its CPU less what an idle start and stop costs), and checks every email was sent
+and reached the sink exactly once.
 --profile FILE runs the first worker under cProfile.
 """
 
@@ -95,15 +97,15 @@ def _fresh_database(url: str) -> str:
     return url
 
 
-def _queue_emails(app, force, count: int, tag: str) -> None:  # type: ignore[no-untyped-def]
-    """Record and queue `count` emails as the app does, 100 per transaction."""
+def _queue_emails(app, force, count: int, tag: str, per_commit: int) -> None:  # type: ignore[no-untyped-def]
+    """Record and queue `count` emails as the app does, `per_commit` per transaction."""
     from frontcounter.extensions import db
     from frontcounter.notifications.send import send_email
     from frontcounter.tenancy import tenant_context
 
     with app.app_context(), tenant_context(force):
-        for start in range(0, count, 100):
-            for i in range(start, min(start + 100, count)):
+        for start in range(0, count, per_commit):
+            for i in range(start, min(start + per_commit, count)):
                 case = SimpleNamespace(applicant_name=f"Person {i}", applicant_email=f"p{i}@example.com",
                                        reference=f"ALP-SM-26-{i:06d}", language="en")
                 send_email(f"{tag}{i}@example.com", f"Your link ({tag} {i})", "email/tracking_link", case=case,
@@ -136,6 +138,8 @@ def _sink_lines(path: Path) -> list[tuple[float, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--emails", type=int, default=5000, help="emails for the (default) non-forking worker")
+    parser.add_argument("--single-emails", type=int, default=300,
+                        help="emails recorded one per transaction, so one job each (0: skip)")
     parser.add_argument("--fork-emails", type=int, default=300, help="emails for the --fork worker (0: skip)")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/fcbench_jobs")
     parser.add_argument("--profile", default="", help="write a cProfile of the first worker here")
@@ -170,13 +174,15 @@ def main() -> None:
         _idle_wall, idle_cpu = _worker(env, False, "")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"worker start and stop with an empty queue: {idle_cpu:.2f} CPU s")
-        runs = [("worker (in process)", False, args.emails)] + (
-            [("worker --fork", True, args.fork_emails)] if args.fork_emails else [])
-        for index, (name, fork, count) in enumerate(runs):
+        runs = [("worker, 100 a commit", False, args.emails, 100),
+                ("worker, 1 a commit", False, args.single_emails, 1),
+                ("worker --fork, 100 a commit", True, args.fork_emails, 100)]
+        runs = [run for run in runs if run[2]]
+        for index, (name, fork, count, per_commit) in enumerate(runs):
             tag = f"r{index}-"
             seen_before = len(_sink_lines(sink_file))
             queued_at = time.perf_counter()
-            _queue_emails(app, force, count, tag)
+            _queue_emails(app, force, count, tag, per_commit)
             queue_seconds = time.perf_counter() - queued_at
             wall, cpu = _worker(env, fork, args.profile if index == 0 else "")
             time.sleep(0.5)  # the sink's last writes
@@ -193,7 +199,7 @@ def main() -> None:
             rate = (len(received) - 1) / (last - first) if last > first else float("inf")
             per_cpu = count / max(cpu - idle_cpu, 1e-9)
             ok = statuses == {"sent": count} and len(per_id) == count and duplicates == 0
-            print(f"{name:22s} {count:5d} emails: {rate:7.0f} jobs/s wall, {per_cpu:7.0f} jobs/CPU-s "
+            print(f"{name:28s} {count:5d} emails: {rate:7.0f} jobs/s wall, {per_cpu:7.0f} jobs/CPU-s "
                   f"(worker {wall:.1f} s wall, {cpu:.1f} CPU s; queueing took {queue_seconds:.1f} s); "
                   f"statuses {dict(statuses)}, at the sink {len(received)} ({len(per_id)} distinct, "
                   f"{duplicates} duplicated): {'OK' if ok else 'LOST OR DUPLICATED'}")

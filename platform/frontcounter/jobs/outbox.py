@@ -24,7 +24,7 @@ _BATCH_TARGETS: dict[str, str] = {}
 
 
 def register_batch(target: Callable[..., Any] | str, batch: Callable[..., Any] | str) -> None:
-    """Let messages for `target` that are due together run as one job of `batch(outbox_ids)`.
+    """Let messages for `target` run as jobs of `batch(outbox_ids)`, those due together in one job.
 
     `batch` must honour execute()'s rules for each message: skip done ones, run each once, mark done
     or reschedule each, and leave a message it did not finish pending (the relay sends it again).
@@ -123,10 +123,7 @@ def _dispatch_all(messages: list[tuple[int, int | None, str]]) -> set[int]:
     """Dispatch in order, stopping at the first failure (a queue that is down would only time out again)."""
     sent: set[int] = set()
     for message_ids, tenant_id, batch in _groups(messages):
-        if len(message_ids) == 1 or batch is None:
-            ok = dispatch(message_ids[0], tenant_id)
-        else:
-            ok = dispatch_batch(message_ids, tenant_id, batch)
+        ok = dispatch(message_ids[0], tenant_id) if batch is None else dispatch_batch(message_ids, tenant_id, batch)
         if not ok:
             break
         sent.update(message_ids)
@@ -187,7 +184,8 @@ def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) ->
             batch,
             [message_ids],
             {},
-            job_id=f"outbox-{message_ids[0]}-{message_ids[-1]}",
+            # One message keeps its own job id, so the relay sees it waiting in the queue.
+            job_id=_job_id(message_ids[0]) if len(message_ids) == 1 else f"outbox-{message_ids[0]}-{message_ids[-1]}",
             meta={"tenant_id": tenant_id, "outbox_ids": message_ids},
             failure_ttl=7 * 24 * 3600,
         )

@@ -12,6 +12,7 @@ from frontcounter.jobs.outbox import OutboxMessage, finish_batch
 from frontcounter.notifications.models import EmailMessage
 from frontcounter.notifications.send import ATTEMPT_WINDOW, RETRYABLE_STATUSES
 from frontcounter.notifications.transports import PermanentFailure, configured_transport
+from frontcounter.observability.requestid import current_request_id, reset_request_id, set_request_id
 from frontcounter.tenancy.context import current_tenant_id
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,12 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _pending(outbox_ids: list[int]) -> dict[int, int]:
-    """The batch's outbox messages still to do in this job's force, locked: email id -> outbox id."""
+def _pending(outbox_ids: list[int]) -> tuple[dict[int, int], dict[int, str | None]]:
+    """The batch's outbox messages still to do in this job's force, locked: email id -> outbox id, and
+    email id -> the id of the request that sent it (for the logs)."""
     tenant_id = current_tenant_id()
     rows = db.session.execute(
-        db.select(OutboxMessage.id, OutboxMessage.args)
+        db.select(OutboxMessage.id, OutboxMessage.args, OutboxMessage.request_id)
         .where(
             OutboxMessage.id.in_(outbox_ids),
             OutboxMessage.done_at.is_(None),
@@ -35,7 +37,8 @@ def _pending(outbox_ids: list[int]) -> dict[int, int]:
         )
         .with_for_update(skip_locked=True)  # a message another worker is running is left to it
     ).all()
-    return {int(args[0]): outbox_id for outbox_id, args in rows if args}
+    return ({int(args[0]): outbox_id for outbox_id, args, _r in rows if args},
+            {int(args[0]): request_id for _o, args, request_id in rows if args})
 
 
 def _claim(email_ids: list[int], now: datetime) -> set[int]:
@@ -81,7 +84,7 @@ def deliver_outbox_batch(outbox_ids: list[int]) -> dict[str, int]:
     reschedules only that email's message, and a message this job never finished stays pending.
     """
     now = datetime.now(UTC)
-    pending = _pending(outbox_ids)
+    pending, request_ids = _pending(outbox_ids)
     claimed = _claim(list(pending), now) if pending else set()
     _settle_unclaimed(pending, claimed)
     db.session.commit()  # the claims (and the settled messages) before any hand-over
@@ -94,7 +97,11 @@ def deliver_outbox_batch(outbox_ids: list[int]) -> dict[str, int]:
         done: list[int] = []
         retry: dict[int, str] = {}
         for message in messages:
-            status, error = _hand_over(transport, message)
+            token = set_request_id(request_ids.get(message.id) or current_request_id())
+            try:
+                status, error = _hand_over(transport, message)
+            finally:
+                reset_request_id(token)
             message.transport = transport.name
             message.record_status(status, error)
             message.attempt_started_at = None
