@@ -11,7 +11,7 @@ from frontcounter.jobs.outbox import OutboxMessage, _groups, defer, relay
 from frontcounter.notifications import transports
 from frontcounter.notifications.batch import deliver_outbox_batch
 from frontcounter.notifications.models import EmailMessage
-from frontcounter.notifications.send import deliver
+from frontcounter.notifications.send import deliver, hand_over_lock
 from frontcounter.tenancy import tenant_context
 
 from tests.conftest import run_jobs
@@ -134,10 +134,23 @@ def test_an_email_another_worker_is_sending_is_left_to_it_and_retried_later(
     with mail_app.app_context():
         db.session.get(EmailMessage, pairs[1][0]).attempt_started_at = datetime.now(UTC)
         db.session.commit()
-    assert _batch(mail_app, forces[0], [o for _, o in pairs]) == {"sent": 2}
+        with hand_over_lock(pairs[1][0]) as held:  # PostgreSQL: the other worker holds its hand-over lock
+            assert held is not False
+            assert _batch(mail_app, forces[0], [o for _, o in pairs]) == {"sent": 2}
     assert len(smtp.received) == 2
     rows = _outbox(mail_app, [o for _, o in pairs])
     assert [r.done_at is not None for r in rows] == [True, False, True] and rows[1].dispatched_at is None
+
+
+@pytest.mark.postgres_only
+def test_a_dead_workers_claim_is_sent_at_once_when_its_hand_over_lock_is_free(mail_app, forces, smtp, transport):  # noqa: F811
+    transport(smtp.config())
+    pairs = _record(mail_app, forces[0], 2, later=True)
+    with mail_app.app_context():
+        db.session.get(EmailMessage, pairs[0][0]).attempt_started_at = datetime.now(UTC)  # the dead worker's
+        db.session.commit()
+    assert _batch(mail_app, forces[0], [o for _, o in pairs]) == {"sent": 2}
+    assert [e.attempts for e in emails(mail_app) if e.id in [p[0] for p in pairs]] == [1, 1]
 
 
 def test_a_batch_for_another_force_runs_none_of_its_messages(mail_app, forces, smtp, transport):  # noqa: F811

@@ -4,13 +4,17 @@ their outcomes committed a few at a time, with the same guarantees as one email'
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import text
 
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, finish_batch
 from frontcounter.notifications.models import EmailMessage
-from frontcounter.notifications.send import ATTEMPT_WINDOW, RETRYABLE_STATUSES
+from frontcounter.notifications.send import ATTEMPT_WINDOW, HAND_OVER_LOCK, RETRYABLE_STATUSES
 from frontcounter.notifications.transports import PermanentFailure, configured_transport
 from frontcounter.observability.requestid import current_request_id, reset_request_id, set_request_id
 from frontcounter.tenancy.context import current_tenant_id
@@ -41,8 +45,42 @@ def _pending(outbox_ids: list[int]) -> tuple[dict[int, int], dict[int, str | Non
             {int(args[0]): request_id for _o, args, request_id in rows if args})
 
 
-def _claim(email_ids: list[int], now: datetime) -> set[int]:
-    """Record (in one statement) that these emails' hand-overs start now; returns the ids claimed."""
+_LOCK = text("SELECT id FROM unnest(CAST(:ids AS integer[])) AS id "
+             "WHERE pg_try_advisory_lock(CAST(:kind AS integer), CAST(id % 2147483648 AS integer))")
+_UNLOCK = text("SELECT pg_advisory_unlock(CAST(:kind AS integer), CAST(id % 2147483648 AS integer)) "
+               "FROM unnest(CAST(:ids AS integer[])) AS id")
+
+
+@contextmanager
+def hand_over_locks(email_ids: list[int]) -> Iterator[set[int] | None]:
+    """Hold the hand-over locks (send.hand_over_lock's) of those emails that are free, for the block.
+
+    Yields the ids locked, or None where the database has no advisory locks (SQLite).
+    """
+    if db.engine.dialect.name != "postgresql" or not email_ids:
+        yield None
+        return
+    with db.engine.connect() as connection:  # a connection of its own: the session commits meanwhile
+        held = set(connection.scalars(_LOCK, {"ids": email_ids, "kind": HAND_OVER_LOCK}))
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(_UNLOCK, {"ids": sorted(held), "kind": HAND_OVER_LOCK})
+                connection.commit()
+
+
+def _claim(email_ids: list[int], now: datetime, locked: set[int] | None) -> set[int]:
+    """Record (in one statement) that these emails' hand-overs start now; returns the ids claimed.
+
+    With advisory locks (`locked`), only the emails whose lock this job holds are claimed, and an earlier
+    claim on one of them is a dead worker's; without, a claim younger than ATTEMPT_WINDOW is respected.
+    """
+    if locked is not None:
+        email_ids = [e for e in email_ids if e in locked]
+        if not email_ids:
+            return set()
     earlier = db.session.execute(
         db.select(EmailMessage.id, EmailMessage.attempt_started_at)
         .where(EmailMessage.id.in_(email_ids), EmailMessage.attempt_started_at.is_not(None))
@@ -54,7 +92,9 @@ def _claim(email_ids: list[int], now: datetime) -> set[int]:
         .where(
             EmailMessage.id.in_(email_ids),
             EmailMessage.status.in_(RETRYABLE_STATUSES),
-            EmailMessage.attempt_started_at.is_(None) | (EmailMessage.attempt_started_at < now - ATTEMPT_WINDOW),
+            *(() if locked is not None else (
+                EmailMessage.attempt_started_at.is_(None) | (EmailMessage.attempt_started_at < now - ATTEMPT_WINDOW),
+            )),
         )
         .values(attempt_started_at=now, attempts=EmailMessage.attempts + 1)
         .returning(EmailMessage.id)
@@ -85,12 +125,16 @@ def deliver_outbox_batch(outbox_ids: list[int]) -> dict[str, int]:
     """
     now = datetime.now(UTC)
     pending, request_ids = _pending(outbox_ids)
-    claimed = _claim(list(pending), now) if pending else set()
-    _settle_unclaimed(pending, claimed)
-    db.session.commit()  # the claims (and the settled messages) before any hand-over
+    with hand_over_locks(list(pending)) as locked:
+        claimed = _claim(list(pending), now, locked) if pending else set()
+        _settle_unclaimed(pending, claimed)
+        db.session.commit()  # the claims (and the settled messages) before any hand-over
+        return _send_claimed(sorted(claimed), pending, request_ids)
+
+
+def _send_claimed(order: list[int], pending: dict[int, int], request_ids: dict[int, str | None]) -> dict[str, int]:
     transport = configured_transport()
     counts: dict[str, int] = {}
-    order = sorted(claimed)
     for start in range(0, len(order), COMMIT_EVERY):
         chunk = order[start : start + COMMIT_EVERY]
         messages = db.session.scalars(db.select(EmailMessage).where(EmailMessage.id.in_(chunk))).all()
