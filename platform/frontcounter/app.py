@@ -113,6 +113,8 @@ def _register_models() -> None:
     from frontcounter.cases import models as _cases  # noqa: F401
     from frontcounter.documents import models as _documents  # noqa: F401
     from frontcounter.figures import models as _figures  # noqa: F401
+    from frontcounter.integrations.records import models as _records  # noqa: F401
+    from frontcounter.integrations.webhooks import models as _webhooks  # noqa: F401
     from frontcounter.jobs import outbox as _outbox  # noqa: F401
     from frontcounter.notifications import models as _notifications  # noqa: F401
     from frontcounter.payments import models as _payments  # noqa: F401
@@ -131,6 +133,7 @@ def _register_web(app: Flask) -> None:
     from frontcounter.cases import staff_views as cases_staff
     from frontcounter.documents import views as document_views
     from frontcounter.figures import views as figure_views
+    from frontcounter.integrations.webhooks import views as webhook_views
     from frontcounter.notifications import views as notification_views
     from frontcounter.payments import views as payment_views
     from frontcounter.web import assets, dev, force, health, national, security, templating
@@ -156,6 +159,7 @@ def _register_web(app: Flask) -> None:
         token_views.bp,
         billing_platform.bp,
         billing_force.bp,
+        webhook_views.bp,
         notification_views.bp,
         figure_views.bp,
         figure_views.national_bp,

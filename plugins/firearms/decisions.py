@@ -18,6 +18,7 @@ from frontcounter.audit import record as audit
 from frontcounter.calendar import uk_today
 from frontcounter.cases.engine import next_number
 from frontcounter.extensions import db
+from frontcounter.integrations.webhooks.events import publish
 from frontcounter.jobs.outbox import defer
 from frontcounter.payments import is_paid
 from frontcounter.tenancy import current_tenant
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from frontcounter.cases.models import Case
 
 UK = ZoneInfo("Europe/London")
+CERTIFICATES_ISSUED = "firearms.certificates_issued"  # the webhook event this plugin adds
 
 # The four standard conditions every certificate carries (Firearms Rules 2024, Home Office guidance).
 CONDITIONS: tuple[LazyString, ...] = (
@@ -169,6 +171,8 @@ def grant(case: Case, actor: str, *, today: date | None = None) -> list[Certific
     from frontcounter_firearms.jobs import issue_certificate_documents
 
     defer(issue_certificate_documents, case.id)
+    publish(CERTIFICATES_ISSUED, {"case": {"reference": case.reference, "service": case.service_key},
+                                  "certificates": summary})
     return rows
 
 

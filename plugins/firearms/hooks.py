@@ -98,6 +98,18 @@ def case_transitioned(case: Any, transition: str, from_state: str | None) -> Non
 
 
 @hookimpl
+def webhook_event_types() -> list[Any]:
+    """Certificates issued on a grant, for a force's records system."""
+    from frontcounter.integrations.webhooks.events import EventType
+    from frontcounter_firearms.decisions import CERTIFICATES_ISSUED
+
+    return [
+        EventType(CERTIFICATES_ISSUED, _l("Firearms certificates issued"),
+                  _l("A grant issued firearm or shotgun certificates (their numbers and expiry dates)."))
+    ]
+
+
+@hookimpl
 def person_checks(tenant: Any) -> list[Any]:
     """The demonstration intelligence system, in demo mode and tests only (real forces install their own)."""
     from frontcounter_firearms.checks import DemoIntelligenceCheck

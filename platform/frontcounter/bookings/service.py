@@ -23,6 +23,7 @@ from frontcounter.bookings.rules import BookingRefused, BookingRules, rules_for
 from frontcounter.bookings.times import as_utc, long_date, now_utc
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter.integrations import emit
 from frontcounter.tenancy.contact import contact_text
 
 P = ParamSpec("P")
@@ -242,6 +243,7 @@ def _confirmed(booking: Booking, actor: str, rules: BookingRules) -> Booking:
     audit("booking.confirmed", target=_target(booking), actor=actor or None, after={"slot_id": booking.slot_id})
     booking_confirmed(booking.id, booking.slot.service_key)  # the platform's charge, if the service bills bookings
     notify_booking(booking, "confirmed", rules)
+    emit.booking_changed(booking, "confirmed", _case_of(booking))
     return booking
 
 
@@ -285,6 +287,7 @@ def cancel(
     )
     if was_confirmed:
         notify_booking(booking, "cancelled", rules)
+    emit.booking_changed(booking, "cancelled", _case_of(booking))
     return booking
 
 
@@ -343,4 +346,5 @@ def reschedule(
         after={"slot_id": new_slot.id, "by_staff": as_staff},
     )
     notify_booking(moved, "rescheduled", rules)
+    emit.booking_changed(moved, "rescheduled", case)
     return moved

@@ -16,6 +16,7 @@ from frontcounter.cases.models import Case, CaseEvent, CaseTimer, ReferenceCount
 from frontcounter.cases.periods import due_at
 from frontcounter.cases.workflow import State, Transition, Workflow
 from frontcounter.extensions import db
+from frontcounter.integrations import emit
 from frontcounter.plugins.manager import registry
 from frontcounter.refusals import Refused
 from frontcounter.tenancy.context import current_tenant
@@ -150,6 +151,7 @@ def open_case(
     _record(case, "opened", None, workflow.initial, actor or applicant_email, "")
     _enter(case, workflow, workflow.initial)
     case_opened(case.id, service_key)  # the platform's charge, if the service bills requests
+    emit.case_created(case)
     return case
 
 
@@ -236,6 +238,7 @@ def fire(
     registry().hook_for_service(case.service_key, "case_transitioned")(
         case=case, transition=transition.name, from_state=before
     )
+    emit.case_transitioned(case, transition.name, before)
     return case
 
 

@@ -25,6 +25,7 @@ from frontcounter.cases.engine import TransitionRefused, fire, workflow_for
 from frontcounter.cases.models import Case
 from frontcounter.cases.tracking import tracking_url
 from frontcounter.extensions import db
+from frontcounter.integrations import emit
 from frontcounter.jobs.outbox import RetryLater, defer
 from frontcounter.payments.guards import is_paid
 from frontcounter.payments.models import Payment, PaymentState, Refund, RefundState
@@ -235,6 +236,7 @@ def complete(payment: Payment) -> bool:
         after={"state": PaymentState.SUCCESS.value, "amount_pence": payment.amount_pence, "case": case.reference},
         actor=SYSTEM_ACTOR,
     )
+    emit.payment_succeeded(payment, case)
     return True
 
 
@@ -275,7 +277,9 @@ def settle_refunds(payment: Payment, provider: PaymentProvider) -> None:
         db.session.refresh(row)
         details = {"refund": row.id, "amount_pence": row.amount_pence, "state": row.state}
         if result.state == RefundState.SUCCESS:
-            send_refund_notice(row, payment, db.session.get(Case, payment.case_id))
+            case = db.session.get(Case, payment.case_id)
+            send_refund_notice(row, payment, case)
+            emit.payment_refunded(row, payment, case)
             _refund_billed(payment)
             audit("payment.refund_confirmed", target=_target(payment), after=details, actor=SYSTEM_ACTOR)
         else:
@@ -378,7 +382,9 @@ def refund(
         raise PaymentRefused(_("The payment provider refused the refund."), "provider_error")
     row.state = result.state
     if result.state == RefundState.SUCCESS:
-        send_refund_notice(row, payment, db.session.get(Case, payment.case_id))
+        case = db.session.get(Case, payment.case_id)
+        send_refund_notice(row, payment, case)
+        emit.payment_refunded(row, payment, case)
         _refund_billed(payment)
     audit("payment.refunded", target=_target(payment), after={**details, "state": row.state}, actor=actor)
     db.session.commit()

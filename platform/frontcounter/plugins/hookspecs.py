@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
     from frontcounter.accounts.overview import AccountDraft
     from frontcounter.dataprotection import ErasureResult, PersonQuery, PersonRecord, RetentionPolicy
+    from frontcounter.integrations.records.adapter import RecordsAdapter
+    from frontcounter.integrations.webhooks.events import EventType as WebhookEventType
     from frontcounter.payments.providers.base import PaymentProvider
     from frontcounter.plugins.service import Service
     from frontcounter.tenancy.context import TenantRef
@@ -101,3 +103,13 @@ def register_payment_providers() -> list[type[PaymentProvider]]:
 @hookspec
 def account_drafts(account_id: int) -> list[AccountDraft]:
     """Return the unfinished applications of this public account, in every force (for its account page)."""
+
+
+@hookspec
+def webhook_event_types() -> list[WebhookEventType]:
+    """Return the webhook event types this plugin publishes (EventType: a dotted name, a label, a description)."""
+
+
+@hookspec
+def register_records_adapters() -> list[type[RecordsAdapter]]:
+    """Return records adapter classes (subclasses of RecordsAdapter, each with a unique `name`)."""

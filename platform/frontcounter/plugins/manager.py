@@ -17,7 +17,10 @@ from frontcounter.plugins.service import Service
 
 ENTRY_POINT_GROUP = "frontcounter.plugins"
 # The core's own hook implementations, registered like any plugin's (and left out of plugins()).
-CORE_PLUGINS = {"frontcounter.payments": "frontcounter.payments.plugin"}
+CORE_PLUGINS = {
+    "frontcounter.payments": "frontcounter.payments.plugin",
+    "frontcounter.integrations": "frontcounter.integrations.plugin",
+}
 
 
 class PluginRegistry:

@@ -28,6 +28,11 @@ class _PaymentsSchema(Schema):
     expiry_minutes = fields.Integer(validate=validate.Range(min=5, max=7 * 24 * 60))
 
 
+class _RecordsSchema(Schema):
+    adapter = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
+    options = fields.Dict(keys=fields.String(), load_default=dict)
+
+
 class TenantFileSchema(Schema):
     """The shape of one tenants/<slug>.toml file."""
 
@@ -52,6 +57,7 @@ class TenantFileSchema(Schema):
     tracking_link_days = fields.Integer(strict=True, load_default=90, validate=validate.Range(min=1, max=3650))
     services = fields.Dict(keys=fields.String(), values=fields.Nested(_ServiceSchema), load_default=dict)
     payments = fields.Nested(_PaymentsSchema, load_default=dict)
+    records = fields.Nested(_RecordsSchema, load_default=None, allow_none=True)
 
 
 @dataclass
@@ -112,6 +118,7 @@ def apply_tenants(folder: Path, plugins: PluginRegistry) -> ApplyReport:
         db.session.flush()
         with tenant_context(tenant):
             _apply_services(data["slug"], data["services"], plugins, report)
+            _apply_records(data["slug"], data["records"], plugins, report)
     db.session.commit()
     return report
 
@@ -137,3 +144,24 @@ def _apply_services(slug: str, services: dict[str, Any], plugins: PluginRegistry
             continue
         _set(row, "enabled", spec["enabled"], f"{slug}: service {key}", report)
         _set(row, "settings", settings, f"{slug}: service {key}", report)
+
+
+def _apply_records(slug: str, spec: dict[str, Any] | None, plugins: PluginRegistry, report: ApplyReport) -> None:
+    """Set (or clear) the force's records adapter from its `[records]` table."""
+    from frontcounter.integrations.records.models import RecordsSetting
+
+    row = db.session.scalar(db.select(RecordsSetting))
+    if spec is None:
+        if row is not None:
+            db.session.delete(row)
+            report.changes.append(f"{slug}: records adapter {row.adapter} removed")
+        return
+    adapters = {name for group in plugins.hook.register_records_adapters() for name in (a.name for a in group or [])}
+    if spec["adapter"] not in adapters:
+        report.warnings.append(f"{slug}: records adapter {spec['adapter']!r} is not installed")
+    if row is None:
+        db.session.add(RecordsSetting(adapter=spec["adapter"], options=spec["options"]))
+        report.changes.append(f"{slug}: records adapter {spec['adapter']} chosen")
+        return
+    _set(row, "adapter", spec["adapter"], f"{slug}: records", report)
+    _set(row, "options", spec["options"], f"{slug}: records", report)

@@ -33,7 +33,7 @@ def kind_of(rule: Rule) -> str | None:
     path, endpoint = rule.rule, rule.endpoint or ""
     if endpoint in {"static", "assets.asset", "health.healthz", "metrics.metrics"} or path.startswith("/_dev"):
         return None
-    if "/webhooks/" in path or "callback" in path:
+    if ("/webhooks/" in path or "callback" in path) and "/staff/" not in path:  # not staff pages about webhooks
         return "webhook"
     if path.startswith("/api/"):
         return None if endpoint.startswith(("api-docs", "api_docs")) or path.endswith("openapi.json") else "api"

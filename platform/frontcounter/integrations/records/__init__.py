@@ -1,0 +1,1 @@
+"""Push cases to a force's records management system through an adapter the force chooses."""

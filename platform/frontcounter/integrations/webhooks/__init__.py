@@ -1,0 +1,1 @@
+"""Per-force webhooks: endpoints, events, signed deliveries through the outbox, retries, logs and replay."""
