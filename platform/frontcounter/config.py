@@ -69,7 +69,7 @@ def from_environment() -> dict:
         "WEBHOOK_RETRY_BASE_SECONDS": int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", 30)),
         "WEBHOOK_RETRY_MAX_SECONDS": int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)),
         "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", 10)),
-        "WEBHOOK_DISABLE_AFTER": int(os.environ.get("WEBHOOK_DISABLE_AFTER", 15)),
+        "WEBHOOK_DISABLE_AFTER": int(os.environ.get("WEBHOOK_DISABLE_AFTER", 50)),
         "WEBHOOK_TIMEOUT_SECONDS": int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 10)),
         "RECORDS_DROP_DIR": os.environ.get("RECORDS_DROP_DIR", str(instance / "records-drop")),
         "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", ""),
