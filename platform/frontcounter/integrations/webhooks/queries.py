@@ -57,3 +57,18 @@ def attempts(delivery: WebhookDelivery) -> list[WebhookAttempt]:
             db.select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id).order_by(WebhookAttempt.id)
         )
     )
+
+
+def delete_endpoint(endpoint: WebhookEndpoint, batch: int = 500) -> None:
+    """Delete an endpoint, its deliveries and their attempts (a few statements per 500 deliveries); not committed."""
+    delivery_ids = list(
+        db.session.scalars(db.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id))
+    )
+    for start in range(0, len(delivery_ids), batch):
+        chunk = delivery_ids[start : start + batch]
+        db.session.execute(db.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(chunk)))
+        db.session.execute(
+            db.update(WebhookDelivery).where(WebhookDelivery.replay_of_id.in_(chunk)).values(replay_of_id=None)
+        )
+        db.session.execute(db.delete(WebhookDelivery).where(WebhookDelivery.id.in_(chunk)))
+    db.session.delete(endpoint)

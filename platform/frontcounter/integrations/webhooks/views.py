@@ -132,3 +132,14 @@ def enable(endpoint_id: int) -> Response:
         db.session.commit()
         flash(_("Webhook switched on. %(count)s held events are being sent.", count=held), "success")
     return redirect(url_for("webhooks_admin.endpoint", endpoint_id=row.id))
+
+
+@bp.post("/<int:endpoint_id>/delete")
+def delete(endpoint_id: int) -> Response:
+    """Remove an endpoint with its delivery log: nothing more is sent to it."""
+    row = _endpoint_or_404(endpoint_id)
+    audit("webhook.deleted", target=f"webhook:{row.id}", before={"url": row.url, "events": row.events})
+    queries.delete_endpoint(row)
+    db.session.commit()
+    flash(_("Webhook removed."), "success")
+    return redirect(url_for("webhooks_admin.endpoints"))
