@@ -7,7 +7,7 @@ from frontcounter.cli import command_line
 from frontcounter.extensions import db
 from frontcounter.tenancy import TenantService, tenant_context
 from frontcounter.tenancy.services import tenant_hooks
-from frontcounter.testing import add_staff, api_token, make_force, staff_sign_in, submit
+from frontcounter.testing import add_staff, api_token, make_force, run_jobs, staff_sign_in, submit
 from frontcounter_sample import hooks as sample_hooks
 
 
@@ -56,3 +56,37 @@ def test_person_checks_offers_adapters_only_where_the_plugin_is_switched_on(app,
         assert db.session.scalar(db.select(TenantService.enabled).filter_by(service_key="sample")) is False
         groups = tenant_hooks().person_checks(tenant=ref)
         assert "sample-register" not in [a.name for group in groups for a in group or []]
+
+
+def test_webhook_event_types_are_offered_only_where_the_plugin_is_switched_on(app, forces):
+    from frontcounter.integrations.webhooks.events import event_types
+
+    with app.app_context():
+        charlie = make_force("charlie", "CHA", {"sample": False})
+    with app.app_context(), tenant_context(forces[0]):
+        types = event_types()
+        assert types["sample.permit_printed"].label == "Parking permit printed"
+        assert {"case.created", "case.transitioned", "payment.succeeded", "payment.refunded",
+                "booking.changed"} <= set(types)
+    with app.app_context(), tenant_context(charlie):
+        assert "sample.permit_printed" not in event_types() and "case.created" in event_types()
+
+
+def test_register_records_adapters_adds_an_adapter_a_force_can_choose(app, forces):
+    from frontcounter.cases import engine
+    from frontcounter.integrations.records.adapter import records_adapters
+    from frontcounter.integrations.records.models import RecordsSetting
+
+    with app.app_context():
+        assert {"file_drop", "sample_memory"} <= set(records_adapters())
+    sample_hooks.PUSHED.clear()
+    with app.app_context(), tenant_context(forces[0]):
+        db.session.add(RecordsSetting(adapter="sample_memory", options={"system": "test"}))
+        db.session.commit()
+        case = engine.open_case("sample", applicant_email="ann@example.com", actor="test", language="en")
+        db.session.commit()
+        reference = case.reference
+    run_jobs(app)
+    (pushed,) = sample_hooks.PUSHED
+    assert pushed["pushed_for"] == "alpha" == pushed["force"]["slug"] and pushed["options"] == {"system": "test"}
+    assert pushed["case"]["reference"] == reference and pushed["history"][0]["transition"] == "opened"

@@ -106,3 +106,29 @@ def person_checks(tenant):
 def case_page_context(case):
     """What the sample's own staff case page adds to the core's (a holder line for sample/staff/case.html)."""
     return {"sample_holder": f"Permit holder: {case.applicant_name}"}
+
+
+@hookimpl
+def webhook_event_types():
+    """A permit printed: the sample's own webhook event type."""
+    from frontcounter.integrations.webhooks.events import EventType
+
+    return [EventType("sample.permit_printed", "Parking permit printed", "A permit was printed.")]
+
+
+PUSHED: list[dict] = []
+
+
+@hookimpl
+def register_records_adapters():
+    """A records adapter kept in memory, as a third party's would be registered."""
+    from frontcounter.integrations.records.adapter import RecordsAdapter
+
+    class MemoryRecords(RecordsAdapter):
+        name = "sample_memory"
+
+        def push_case(self, document):
+            PUSHED.append({**document, "pushed_for": self.tenant.slug, "options": self.options})
+            return f"memory:{document['case']['reference']}"
+
+    return [MemoryRecords]
