@@ -55,6 +55,24 @@ def _api_token(force) -> int:
         return token.id
 
 
+def _webhook_rows(force) -> dict[str, int]:
+    from datetime import UTC, datetime
+
+    from frontcounter.integrations.webhooks.events import publish
+    from frontcounter.integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    with tenant_context(force):
+        endpoint = WebhookEndpoint(url="https://bravo.example.police.uk/hooks", description="Bravo's secret holder",
+                                   events=["case.created"], secret_encrypted="x", created_at=datetime.now(UTC),
+                                   disabled_at=datetime.now(UTC))  # switched off: nothing is sent from the test
+        db.session.add(endpoint)
+        db.session.flush()
+        publish("case.created", {"case": {"reference": "BRV-SM-26-000001"}})
+        db.session.commit()
+        delivery = db.session.scalar(db.select(WebhookDelivery).filter_by(endpoint_id=endpoint.id))
+        return {"endpoint_id": endpoint.id, "delivery_id": delivery.id}
+
+
 # Parameters that name a row owned by a force: how to make one in another force.
 def _document(force) -> int:
     from frontcounter.documents.records import save_document
@@ -186,6 +204,8 @@ ID_PARAMS: dict[str, Callable[[Any], Any]] = {
     "permit_id": _sample_permit,
     "reference": _case_reference,
     "token_id": _api_token,
+    "endpoint_id": lambda force: _webhook_rows(force)["endpoint_id"],
+    "delivery_id": lambda force: _webhook_rows(force)["delivery_id"],
 }
 # Parameters that are not ids of tenant-owned rows, with a value to use.
 PLAIN_PARAMS: dict[str, str] = {
