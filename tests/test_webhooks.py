@@ -126,6 +126,14 @@ def test_the_request_id_travels_into_the_delivery_its_log_and_the_job(app, clien
                                                         "csrf_token": token.group(1)},
                            headers={"X-Request-ID": "req-webhook-0001"})
     assert response.status_code == 302
+    with app.app_context():
+        from frontcounter.jobs.queue import get_queue
+        from rq.job import Job
+
+        message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.target.like("%webhooks.delivery:deliver")))
+        assert message.request_id == "req-webhook-0001"
+        job = Job.fetch(f"outbox-{message.id}", connection=get_queue().connection)
+        assert job.meta["request_id"] == "req-webhook-0001"
     run_jobs(app)
     (got,) = receiver.received
     assert got.headers["X-Request-ID"] == "req-webhook-0001" and got.signed

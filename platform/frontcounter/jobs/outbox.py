@@ -166,7 +166,9 @@ def dispatch(message_id: int, tenant_id: int | None) -> bool:
             [message_id],
             {},
             job_id=_job_id(message_id),
-            meta={"tenant_id": tenant_id, "outbox_id": message_id},
+            # The request id of the request being handled (the deferring one, at commit); execute() also
+            # restores the message's own request_id, so a relayed job logs the original request.
+            meta={"tenant_id": tenant_id, "outbox_id": message_id, "request_id": current_request_id()},
             failure_ttl=7 * 24 * 3600,
         )
         return True
