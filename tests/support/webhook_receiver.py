@@ -45,7 +45,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 signed = bool(receiver.secret) and verify(receiver.secret, self.headers.get(HEADER, ""), body)
                 status = receiver.status
