@@ -1,7 +1,7 @@
 """Outbound integration: webhook endpoints, events, deliveries and attempts; the records adapter per force
 
 Revision ID: 0015_webhooks
-Revises: 0012_closed
+Revises: 0013_billing
 Create Date: 2026-12-06 09:27:15.679612
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_webhooks'
-down_revision = '0012_closed'
+down_revision = '0013_billing'
 branch_labels = None
 depends_on = None
 
