@@ -1,7 +1,7 @@
 """Outbound integration: webhook endpoints, events, deliveries and attempts; the records adapter per force
 
 Revision ID: 0015_webhooks
-Revises: 0013_billing
+Revises: 0015_settings_version
 Create Date: 2026-12-06 09:27:15.679612
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_webhooks'
-down_revision = '0013_billing'
+down_revision = '0015_settings_version'
 branch_labels = None
 depends_on = None
 
