@@ -1,7 +1,7 @@
 """Outbound integration: webhook endpoints, events, deliveries and attempts; the records adapter per force
 
 Revision ID: 0015_webhooks
-Revises: 0015_settings_version
+Revises: 0016_scale
 Create Date: 2026-12-06 09:27:15.679612
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_webhooks'
-down_revision = '0015_settings_version'
+down_revision = '0016_scale'
 branch_labels = None
 depends_on = None
 
