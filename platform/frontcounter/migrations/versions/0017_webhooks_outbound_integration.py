@@ -1,6 +1,6 @@
 """Outbound integration: webhook endpoints, events, deliveries and attempts; the records adapter per force
 
-Revision ID: 0015_webhooks
+Revision ID: 0017_webhooks
 Revises: 0016_scale
 Create Date: 2026-12-06 09:27:15.679612
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_webhooks'
+revision = '0017_webhooks'
 down_revision = '0016_scale'
 branch_labels = None
 depends_on = None
