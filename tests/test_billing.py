@@ -338,7 +338,7 @@ def test_demo_data_gives_last_month_a_statement_issued_from_the_command_line(app
     with app.app_context():
         [line] = seed_demo_forces({"alpha"})
         assert "40 demo transactions" in line
-        assert seed_demo_forces({"alpha"}) == []  # idempotent
+        assert seed_demo_forces({"alpha"}) == [line]  # idempotent: nothing added, the same line printed
     runner = app.test_cli_runner()
     bad = runner.invoke(cli, ["billing", "issue", "--month", "2026-13"])
     assert bad.exit_code != 0 and "YYYY-MM" in bad.output

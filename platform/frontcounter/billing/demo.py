@@ -19,7 +19,9 @@ DEMO_SOURCE = "demo"
 
 
 def seed_force(tenant: Tenant) -> list[str]:
-    """Give a demo force onboarding dates and a month of transactions last month; return lines to print."""
+    """Give a demo force onboarding dates and a month of transactions last month; return lines to print.
+
+    Run again, it adds nothing and prints the same lines."""
     first = previous_month()
     days = (next_month(first) - first).days
     if onboarding_for(tenant.id) is None:
@@ -29,13 +31,11 @@ def seed_force(tenant: Tenant) -> list[str]:
         }, actor="demo")
     with tenant_context(tenant):
         start, end = month_bounds(first)
-        seeded = db.session.scalar(db.select(PlatformCharge.id).where(
+        count = db.session.scalar(db.select(db.func.count(PlatformCharge.id)).where(
             PlatformCharge.source.startswith(f"{DEMO_SOURCE}:"), PlatformCharge.occurred_at >= start,
-            PlatformCharge.occurred_at < end).limit(1))
-        if seeded is not None:
-            return []
-        count = 0
-        for rank, service in enumerate(s for s in enabled_services() if s.billable):
+            PlatformCharge.occurred_at < end)) or 0
+        billable = [s for s in enabled_services() if s.billable] if count == 0 else []
+        for rank, service in enumerate(billable):
             for n in range(max(40 - 9 * rank, 5)):
                 day = first + timedelta(days=(n * 3 + rank) % days)
                 when = datetime.combine(day, time(10 + n % 8, 15), tzinfo=UK)
