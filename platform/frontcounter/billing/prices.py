@@ -18,6 +18,7 @@ from frontcounter.billing.models import Price
 from frontcounter.calendar import uk_today
 from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
+from frontcounter.refusals import Refused
 from frontcounter.tenancy.context import tenant_context
 from frontcounter.tenancy.models import Tenant
 
@@ -25,12 +26,11 @@ DEFAULT_NET_PENCE = 99  # "0.99 + VAT or less for later services"
 MAX_NET_PENCE = 100_000
 
 
-class PriceRefused(ValueError):
-    """A price the platform admin may not set; `field` names the form field at fault."""
+class PriceRefused(Refused):
+    """A price the platform admin may not set; `field` (also the `code`) names the form field at fault."""
 
     def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field)
         self.field = field
 
 

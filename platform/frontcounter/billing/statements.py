@@ -21,6 +21,7 @@ from frontcounter.billing.months import has_ended, month_bounds, month_key, next
 from frontcounter.billing.onboarding import all_onboarding, onboarding_for
 from frontcounter.billing.prices import default_vat_basis_points, vat_on
 from frontcounter.extensions import db
+from frontcounter.refusals import Refused
 from frontcounter.tenancy.context import platform_wide, tenant_context
 from frontcounter.tenancy.models import Tenant
 
@@ -28,13 +29,8 @@ SWEEPER = "system: sweeper"
 TRANSACTION, JOINING_FEE, CREDIT = "transaction", "joining_fee", "credit"
 
 
-class StatementRefused(ValueError):
+class StatementRefused(Refused):
     """A statement that cannot be issued yet; `code` is stable ("not_ended")."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
