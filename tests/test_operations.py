@@ -174,6 +174,16 @@ def test_sign_in_is_limited_with_the_govuk_page_and_retry_after(limited_app, for
     assert "You have tried too many times" in refused.get_data(as_text=True)
 
 
+def test_reading_a_form_page_never_uses_up_the_allowance_for_sending_it(limited_app, forces):
+    client = limited_app.test_client()
+    for _ in range(5):
+        assert client.get("/alpha/sample/").status_code == 200
+    for _ in range(2):
+        assert client.post("/alpha/sample/apply", data={"email": "pat@example.com"}).status_code != 429
+    assert client.get("/alpha/sample/").status_code == 200
+    assert client.post("/alpha/sample/apply", data={"email": "pat@example.com"}).status_code == 429
+
+
 def test_while_the_limits_store_is_unreachable_limits_are_counted_in_memory_never_a_500(backend_urls, app, forces):
     from tests.support.processes import free_port
 

@@ -70,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     from frontcounter.tenancy import cache as tenant_cache
 
     tenant_cache.install()
+    from frontcounter.tenancy import watch as settings_watch
+
+    settings_watch.install(app)
     resolve.init_app(app)
 
     _register_models()
@@ -141,6 +144,9 @@ def _register_web(app: Flask) -> None:
     WTFormsHelpers(app)
     templating.init_app(app)
     security.init_app(app)
+    from frontcounter.web import sessions
+
+    sessions.init_app(app)
     for bp in (
         assets.bp,
         health.bp,

@@ -117,6 +117,9 @@ def from_environment() -> dict:
         "OUTBOX_RELAY_GRACE_SECONDS": int(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", 60)),
         # Public pages kept whole for visitors with nothing of their own (web/pagecache.py); 0 switches it off.
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", 60)),
+        # Hear settings changes by PostgreSQL LISTEN/NOTIFY, so cached pages need no query (tenancy/watch.py);
+        # unset: on in production on PostgreSQL.
+        "SETTINGS_NOTIFY": _bool("SETTINGS_NOTIFY") if os.environ.get("SETTINGS_NOTIFY") else None,
         **{k: v for k, v in os.environ.items() if k.startswith("RATE_LIMIT_")},
         "HSTS": _bool("HSTS", production),
         **{k: v for k, v in os.environ.items() if k.startswith("S3_")},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from flask import Flask, Response, request
@@ -30,7 +30,7 @@ def reset_request_id(token: object) -> None:
 
 def new_request_id() -> str:
     """A fresh random request id."""
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)  # as random as uuid4().hex, without making a UUID object
 
 
 def _begin() -> None:

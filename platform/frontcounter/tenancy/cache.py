@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from frontcounter.extensions import db
 from frontcounter.tenancy.context import TenantRef
 from frontcounter.tenancy.models import Tenant, TenantService
+from frontcounter.tenancy.watch import SettingsWatch, announce, current_watch, listen_for_commits, settings_pending
 
 _TENANT = Tenant.__table__
 _SERVICE = TenantService.__table__
@@ -74,8 +75,31 @@ def _load(where: Any) -> ForceSettings | None:
     return loaded
 
 
+def _watched() -> tuple[SettingsWatch, dict[Any, tuple[int, ForceSettings]]] | None:
+    """The live settings listener and the entries it vouches for, when no settings change is pending here."""
+    watch = current_watch()
+    if watch is None or settings_pending(db.session()):
+        return None
+    return watch, current_app.extensions.setdefault("frontcounter.force_settings_watched", {})
+
+
+def _remember(watched: dict[Any, tuple[int, ForceSettings]], serial: int, found: ForceSettings | None) -> None:
+    if found is not None:
+        watched[found.tenant.slug] = watched[found.tenant.id] = (serial, found)
+
+
 def force_by_slug(slug: str) -> ForceSettings | None:
     """The force with this slug (None when there is none), from the cache when its version still matches."""
+    watching = _watched()
+    if watching is not None:
+        watch, watched = watching
+        serial = watch.serial  # read before the database: a change heard meanwhile makes this copy stale
+        kept = watched.get(slug)
+        if kept is not None and kept[0] == serial:
+            return kept[1]
+        found = _load(_TENANT.c.slug == slug)
+        _remember(watched, serial, found)
+        return found
     found = _connection().execute(
         select(_TENANT.c.id, _TENANT.c.settings_version).where(_TENANT.c.slug == slug)
     ).first()
@@ -89,6 +113,16 @@ def force_by_slug(slug: str) -> ForceSettings | None:
 
 def force_by_id(tenant_id: int) -> ForceSettings | None:
     """The force with this id, from the cache when its version still matches."""
+    watching = _watched()
+    if watching is not None:
+        watch, watched = watching
+        serial = watch.serial
+        kept = watched.get(tenant_id)
+        if kept is not None and kept[0] == serial:
+            return kept[1]
+        found = _load(_TENANT.c.id == tenant_id)
+        _remember(watched, serial, found)
+        return found
     version = _connection().execute(
         select(_TENANT.c.settings_version).where(_TENANT.c.id == tenant_id)
     ).scalar()
@@ -101,9 +135,13 @@ def force_by_id(tenant_id: int) -> ForceSettings | None:
 def _bump_versions(session: Session, flush_context: object, instances: object) -> None:
     """Before a flush that changes a force or its services: bump the force's settings version (same transaction)."""
     changed: set[int] = set()
+    announced = False
     for obj in chain(session.new, session.dirty, session.deleted):
         if obj in session.dirty and not session.is_modified(obj):
             continue
+        if isinstance(obj, Tenant | TenantService) and not announced:
+            announce(session)  # every process's cached settings and pages are stale once this commits
+            announced = True
         if isinstance(obj, TenantService) and obj.tenant_id is not None:
             changed.add(obj.tenant_id)
         elif isinstance(obj, Tenant) and obj not in session.new and obj.id is not None:
@@ -120,3 +158,4 @@ def install() -> None:
     """Bump settings versions on every flush that changes a force or its services (idempotent)."""
     if not event.contains(Session, "before_flush", _bump_versions):
         event.listen(Session, "before_flush", _bump_versions)
+    listen_for_commits()

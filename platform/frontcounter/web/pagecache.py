@@ -18,10 +18,11 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from frontcounter.extensions import db
+from frontcounter.tenancy.watch import current_watch
+from frontcounter.web.i18n import select_locale
 
 _NONCE_MARK = "fc-nonce-6d1f0c9e8b"
 _CSRF_MARK = "fc-csrf-4a7e2b915c"
@@ -46,10 +47,13 @@ def _national_version() -> tuple[int, int]:
 
 def _key() -> tuple[Any, ...]:
     version = g.get("_fc_settings_version")
+    if version is None:
+        watch = current_watch()  # live: every force's settings are as they were at its serial
+        version = ("heard", watch.serial) if watch is not None else None
     return (
         request.endpoint,
         request.full_path,
-        str(get_locale() or "en"),
+        select_locale(),  # the language the page will be made in (what get_locale() parses it from)
         version if version is not None else _national_version(),
     )
 

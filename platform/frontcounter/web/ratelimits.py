@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from functools import wraps
 
 from flask import Flask, request
 from flask_limiter import Limiter
@@ -62,6 +63,19 @@ def _only_posts() -> bool:
     return request.method not in ("POST", "PUT", "PATCH", "DELETE")
 
 
+_READS_FREE = frozenset({"form", "sign_in", "upload"})  # kinds whose pages may be read freely (posts are limited)
+
+
+def _exempt(kinds: dict[str, str]) -> Callable[[], bool]:
+    """True for a request no limit applies to, so the limiter does no work for it (most page views)."""
+
+    def exempt() -> bool:
+        kind = kinds.get(request.endpoint or "")
+        return kind is None or (kind in _READS_FREE and _only_posts())
+
+    return exempt
+
+
 def _address() -> str:
     return request.remote_addr or "unknown"
 
@@ -85,10 +99,39 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(key_func=_address, headers_enabled=True)  # one per app: its storage and switches are its own
     limiter.init_app(app)
     app.extensions["frontcounter.limiter"] = limiter  # the decorators hold it weakly
-    done: set[str] = set()
+    kinds: dict[str, str] = {}
     for rule in app.url_map.iter_rules():
         kind = kind_of(rule)
-        if kind is None or rule.endpoint in done:
+        if kind is None or rule.endpoint in kinds:
             continue
-        done.add(rule.endpoint)
-        app.view_functions[rule.endpoint] = _limit_for(app, limiter, kind)(app.view_functions[rule.endpoint])
+        kinds[rule.endpoint] = kind
+        view = app.view_functions[rule.endpoint]
+        limited = _limit_for(app, limiter, kind)(view)
+        app.view_functions[rule.endpoint] = _reads_free(view, limited) if kind in _READS_FREE else limited
+    exempt = _exempt(kinds)
+    limiter.request_filter(exempt)
+    _skip_check_when(app, limiter, exempt)
+
+
+def _reads_free(view: Callable, limited: Callable) -> Callable:
+    """`view` for reading the page (no limiter work at all), `limited` for a post."""
+
+    @wraps(view)
+    def route(*args: object, **kwargs: object) -> object:
+        return view(*args, **kwargs) if _only_posts() else limited(*args, **kwargs)
+
+    return route
+
+
+def _skip_check_when(app: Flask, limiter: Limiter, exempt: Callable[[], bool]) -> None:
+    """Run the limiter's before-request check only for requests a limit may apply to (it costs even when none does)."""
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return  # a flask-limiter that checks elsewhere: its own request filter (above) still exempts
+
+    def check_when_limited() -> None:
+        if not exempt():
+            check()
+
+    hooks[hooks.index(check)] = check_when_limited

@@ -14,20 +14,27 @@ def csp_nonce() -> str:
     return g._fc_nonce
 
 
+_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+_FIXED = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), geolocation=(), microphone=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _headers(response: Response) -> Response:
-    nonce = csp_nonce()
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
-        "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=()")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_app.config.get("HSTS"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}  # a header a view set itself is kept
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", _CSP.format(nonce=csp_nonce()))
+    fixed = (*_FIXED, _HSTS) if current_app.config.get("HSTS") else _FIXED
+    headers.extend([(name, value) for name, value in fixed if name.lower() not in present])
     return response
 
 
