@@ -16,7 +16,11 @@ from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+# More than one thread makes each worker gunicorn's gthread worker: a connection that is open but has
+# not sent its request yet (a slow phone, a client pausing on a kept-alive connection) waits in the
+# worker's poller instead of holding the whole worker, as it would with the sync worker; with one
+# thread, put a buffering proxy (nginx) in front. Measured in bench/README.md (P3).
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
