@@ -27,17 +27,30 @@ def lost_facts(report: LostReport) -> Lost:
                 report.serial)
 
 
-def _keep(item: FoundItem, report: LostReport, scored: Score) -> Match:
-    existing = db.session.scalar(db.select(Match).filter_by(item_id=item.id, report_id=report.id))
-    if existing is not None:
-        if existing.status == "proposed":
-            existing.score, existing.serial_match = scored.total, scored.serial_match
-            existing.reasons = {"parts": scored.parts, "km": scored.km}
-        return existing
-    match = Match(item_id=item.id, report_id=report.id, score=scored.total, serial_match=scored.serial_match,
-                  reasons={"parts": scored.parts, "km": scored.km}, status="proposed", created_at=datetime.now(UTC))
-    db.session.add(match)
-    return match
+def _keep_all(pairs: list[tuple[FoundItem, LostReport, Score]]) -> list[tuple[Match, Score]]:
+    """Record each fitting pair as a proposed match, or refresh a proposal already made (one query for all)."""
+    if not pairs:
+        return []
+    item_ids = {item.id for item, _r, _s in pairs}
+    report_ids = {report.id for _i, report, _s in pairs}
+    existing = {
+        (m.item_id, m.report_id): m
+        for m in db.session.scalars(
+            db.select(Match).where(Match.item_id.in_(item_ids), Match.report_id.in_(report_ids)))
+    }
+    kept = []
+    for item, report, scored in pairs:
+        reasons = {"parts": scored.parts, "km": scored.km}
+        match = existing.get((item.id, report.id))
+        if match is None:
+            match = Match(item_id=item.id, report_id=report.id, score=scored.total, serial_match=scored.serial_match,
+                          reasons=reasons, status="proposed", created_at=datetime.now(UTC))
+            db.session.add(match)
+        elif match.status == "proposed":
+            match.score, match.serial_match, match.reasons = scored.total, scored.serial_match, reasons
+        kept.append((match, scored))
+    db.session.flush()
+    return sorted(kept, key=lambda pair: pair[1].sort_key, reverse=True)
 
 
 def propose_for_item(item: FoundItem) -> list[Match]:
@@ -51,9 +64,8 @@ def propose_for_item(item: FoundItem) -> list[Match]:
         .limit(CANDIDATE_LIMIT)
     ).all()
     facts = found_facts(item)
-    kept = [(_keep(item, r, s), s) for r in candidates if (s := score(facts, lost_facts(r))) is not None]
-    db.session.flush()
-    return [m for m, _s in sorted(kept, key=lambda pair: pair[1].sort_key, reverse=True)]
+    fitting = [(item, r, s) for r in candidates if (s := score(facts, lost_facts(r))) is not None]
+    return [match for match, _s in _keep_all(fitting)]
 
 
 def propose_for_report(report: LostReport) -> list[Match]:
@@ -68,9 +80,8 @@ def propose_for_report(report: LostReport) -> list[Match]:
         .limit(CANDIDATE_LIMIT)
     ).all()
     facts = lost_facts(report)
-    kept = [(_keep(i, report, s), s) for i in candidates if (s := score(found_facts(i), facts)) is not None]
-    db.session.flush()
-    return [m for m, _s in sorted(kept, key=lambda pair: pair[1].sort_key, reverse=True)]
+    fitting = [(i, report, s) for i in candidates if (s := score(found_facts(i), facts)) is not None]
+    return [match for match, _s in _keep_all(fitting)]
 
 
 class MatchRefused(Exception):

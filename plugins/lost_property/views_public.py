@@ -267,19 +267,20 @@ def lost_new() -> Response | str:
         shown = {**values, **_date_parts(request.form, "lost_from"), **_date_parts(request.form, "lost_to")}
         return render_template("lost_property/public/lost.html", categories=choices, values=shown, errors=errors)
     report = lost_service.file_report(lost_service.LostDetails(**values))
+    report_id, reference = report.id, report.reference  # read now: after the commit they would be loaded again
     db.session.commit()
-    _remember(report)
-    return redirect(url_for(".lost_report", reference=report.reference, done=1))
+    _remember(report_id)
+    return redirect(url_for(".lost_report", reference=reference, done=1))
 
 
-def _remember(report: LostReport) -> None:
-    session["lost_reports"] = [*session.get("lost_reports", []), report.id][-20:]
+def _remember(report_id: int) -> None:
+    session["lost_reports"] = [*session.get("lost_reports", []), report_id][-20:]
 
 
 def _report(reference: str) -> LostReport:
     report = lost_service.report_from_token(reference, request.args.get("token"))
     if report is not None:
-        _remember(report)
+        _remember(report.id)
         return report
     found = db.session.scalar(db.select(LostReport).filter_by(reference=reference))
     if found is None or found.id not in session.get("lost_reports", []):
