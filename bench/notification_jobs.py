@@ -1,9 +1,10 @@
 """Benchmark: notification (email) jobs drained per worker process per second, nothing lost.
 
-Run: .venv/bin/python bench/notification_jobs.py --emails 5000 --single-emails 300 --fork-emails 500 \
+Run: .venv/bin/python bench/notification_jobs.py --single-emails 2000 --emails 5000 --fork-emails 500 \
          --database-url postgresql+psycopg://postgres@127.0.0.1:5432/fcbench_jobs
-Emails recorded 100 to a transaction go out in batch jobs; --single-emails are recorded one to a transaction
-(as a web request sending one email does), so each is one job. It makes the database (real migrations), starts
+The headline case, --single-emails, records each email in its own transaction (as a web request sending one
+email does): each is added to its force's set in Redis and one drain job sends them 100 at a time. --emails
+are recorded 100 to a transaction. It makes the database (real migrations), starts
 a Redis of its own on a free port (or uses TEST_REDIS_URL, flushing it), and a local SMTP sink in another
 process (aiosmtpd, as tests/support/smtp_server.py) that writes each Message-ID it accepts to a file. For each
 worker kind (`frontcounter worker --burst`, and `--fork`, rq's forking Worker) it records and queues the
@@ -138,7 +139,7 @@ def _sink_lines(path: Path) -> list[tuple[float, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--emails", type=int, default=5000, help="emails for the (default) non-forking worker")
-    parser.add_argument("--single-emails", type=int, default=300,
+    parser.add_argument("--single-emails", type=int, default=2000,
                         help="emails recorded one per transaction, so one job each (0: skip)")
     parser.add_argument("--fork-emails", type=int, default=300, help="emails for the --fork worker (0: skip)")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/fcbench_jobs")
@@ -174,8 +175,8 @@ def main() -> None:
         _idle_wall, idle_cpu = _worker(env, False, "")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"worker start and stop with an empty queue: {idle_cpu:.2f} CPU s")
-        runs = [("worker, 100 a commit", False, args.emails, 100),
-                ("worker, 1 a commit", False, args.single_emails, 1),
+        runs = [("worker, 1 a commit", False, args.single_emails, 1),
+                ("worker, 100 a commit", False, args.emails, 100),
                 ("worker --fork, 100 a commit", True, args.fork_emails, 100)]
         runs = [run for run in runs if run[2]]
         for index, (name, fork, count, per_commit) in enumerate(runs):
@@ -199,7 +200,7 @@ def main() -> None:
             rate = (len(received) - 1) / (last - first) if last > first else float("inf")
             per_cpu = count / max(cpu - idle_cpu, 1e-9)
             ok = statuses == {"sent": count} and len(per_id) == count and duplicates == 0
-            print(f"{name:28s} {count:5d} emails: {rate:7.0f} jobs/s wall, {per_cpu:7.0f} jobs/CPU-s "
+            print(f"{name:28s} {count:5d} emails: {rate:7.0f} emails/s wall, {per_cpu:7.0f} emails/CPU-s "
                   f"(worker {wall:.1f} s wall, {cpu:.1f} CPU s; queueing took {queue_seconds:.1f} s); "
                   f"statuses {dict(statuses)}, at the sink {len(received)} ({len(per_id)} distinct, "
                   f"{duplicates} duplicated): {'OK' if ok else 'LOST OR DUPLICATED'}")

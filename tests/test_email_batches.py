@@ -158,3 +158,96 @@ def test_a_batch_for_another_force_runs_none_of_its_messages(mail_app, forces, s
     pairs = _record(mail_app, forces[0], 2, later=True)
     assert _batch(mail_app, forces[1], [o for _, o in pairs]) == {}
     assert smtp.received == [] and _statuses(mail_app, [e for e, _ in pairs]) == ["queued", "queued"]
+
+
+def _record_one_a_transaction(app, force, count: int) -> list[tuple[int, int]]:
+    """Record `count` emails, each in its own transaction (as web requests do); (email id, outbox id) pairs."""
+    pairs = []
+    for i in range(count):
+        with app.app_context(), tenant_context(force):
+            message = EmailMessage(tenant_id=force.id, to=f"single{i}@example.com", subject=f"Email {i}",
+                                   text_body=f"Body {i}", html_body=f"<p>Body {i}</p>", transport="smtp",
+                                   status="queued")
+            db.session.add(message)
+            db.session.flush()
+            outbox = defer(deliver, message.id)
+            db.session.flush()
+            pairs.append((message.id, outbox.id))
+            db.session.commit()
+    return pairs
+
+
+def _queued_jobs(app) -> int:
+    from frontcounter.jobs import get_queue
+
+    with app.app_context():
+        return get_queue().count
+
+
+@pytest.mark.postgres_only
+def test_emails_of_separate_transactions_wait_together_for_one_drain_job(mail_app, forces, smtp, transport):  # noqa: F811
+    transport(smtp.config())
+    pairs = _record_one_a_transaction(mail_app, forces[0], 7)
+    assert _queued_jobs(mail_app) == 1  # one drain job, not one job per email
+    run_jobs(mail_app)
+    assert _statuses(mail_app, [e for e, _ in pairs]) == ["sent"] * 7
+    assert sorted(m["To"] for m in smtp.received) == sorted(f"single{i}@example.com" for i in range(7))
+    assert _queued_jobs(mail_app) == 0
+    # The next request's email queues a new drain: the first one cleared its flag.
+    [(email_id, _)] = _record_one_a_transaction(mail_app, forces[0], 1)
+    assert _queued_jobs(mail_app) == 1
+    run_jobs(mail_app)
+    assert _statuses(mail_app, [email_id]) == ["sent"]
+
+
+@pytest.mark.postgres_only
+def test_a_drain_killed_after_taking_emails_loses_none_and_the_relay_sends_each_once(
+    mail_app, forces, smtp, transport, monkeypatch  # noqa: F811
+):
+    from frontcounter.jobs import get_queue, outbox
+
+    transport(smtp.config())
+    monkeypatch.setattr(outbox, "BATCH_SIZE", 5)
+    pairs = _record_one_a_transaction(mail_app, forces[0], 12)
+    members, _flag = outbox._coalesce_keys(BATCH, forces[0].id)
+    with mail_app.app_context():
+        # A drain takes 5 ids from the set and its worker is killed before it sends them.
+        taken = sorted(int(i) for i in get_queue().connection.spop(members, 5))
+        assert relay(now=datetime.now(UTC) + timedelta(hours=1)) == 5  # the 7 still waiting are not re-sent
+    run_jobs(mail_app)  # the pending drain (7 waiting) and the relay's (the 5 taken)
+    assert _statuses(mail_app, [e for e, _ in pairs]) == ["sent"] * 12
+    assert sorted(m["To"] for m in smtp.received) == sorted(f"single{i}@example.com" for i in range(12))
+    assert all(row.done_at is not None and row.attempts == 1 for row in _outbox(mail_app, taken))
+    with mail_app.app_context():
+        assert relay(now=datetime.now(UTC) + timedelta(hours=1)) == 0
+
+
+@pytest.mark.postgres_only
+def test_a_drain_that_fails_mid_way_leaves_the_rest_to_the_next_drain_and_the_relay(
+    mail_app, forces, smtp, transport, monkeypatch  # noqa: F811
+):
+    from frontcounter.jobs import outbox
+    from frontcounter.notifications import batch
+
+    transport(smtp.config())
+    monkeypatch.setattr(outbox, "BATCH_SIZE", 5)
+    pairs = _record_one_a_transaction(mail_app, forces[0], 12)
+    real, calls = batch.deliver_outbox_batch, []
+
+    def dies_on_the_second_batch(outbox_ids):
+        calls.append(outbox_ids)
+        if len(calls) == 2:
+            raise RuntimeError("worker lost its database")
+        return real(outbox_ids)
+
+    monkeypatch.setattr(batch, "deliver_outbox_batch", dies_on_the_second_batch)
+    run_jobs(mail_app)  # the first drain fails on its second batch and queues another for what is left
+    monkeypatch.setattr(batch, "deliver_outbox_batch", real)
+    run_jobs(mail_app)
+    sent = [e for e, _ in pairs if _statuses(mail_app, [e]) == ["sent"]]
+    assert len(sent) == 12 - 5  # the failed batch's 5 wait for the relay
+    with mail_app.app_context():
+        assert relay(now=datetime.now(UTC) + timedelta(hours=1)) == 5
+    run_jobs(mail_app)
+    assert _statuses(mail_app, [e for e, _ in pairs]) == ["sent"] * 12
+    assert sorted(m["To"] for m in smtp.received) == sorted(f"single{i}@example.com" for i in range(12))

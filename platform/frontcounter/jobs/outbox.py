@@ -4,6 +4,7 @@ transaction and dispatched after commit; a relay re-dispatches anything not done
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +19,9 @@ from frontcounter.tenancy.context import current_tenant_id
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-BATCH_SIZE = 100  # messages of a batchable target dispatched together, in one job
+BATCH_SIZE = 100  # messages of a batchable target run together by one call of its batch function
+DRAIN_SECONDS = 5.0  # a drain job re-queues itself after this long, leaving the worker to other jobs
+DRAIN_FLAG_SECONDS = 120  # a drain flagged as pending this long is presumed lost; the next dispatch queues another
 # Targets whose messages may run together: target -> a function taking a list of outbox message ids.
 _BATCH_TARGETS: dict[str, str] = {}
 
@@ -177,24 +180,84 @@ def dispatch(message_id: int, tenant_id: int | None) -> bool:
         return False
 
 
-def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) -> bool:
-    """Queue one job running `batch(message_ids)`; False (and they stay pending) when the queue is down."""
+def _coalesce_keys(batch: str, tenant_id: int | None) -> tuple[str, str]:
+    """The Redis set of message ids waiting for `batch` in force `tenant_id`, and its drain-pending flag."""
+    base = f"frontcounter:outbox:coalesce:{batch}:{tenant_id if tenant_id is not None else '-'}"
+    return base, base + ":drain"
+
+
+def _enqueue_drain(batch: str, tenant_id: int | None) -> None:
+    """Queue a drain job for (batch, force) unless one is already pending (the flag expires, so a lost drain
+    never blocks the next)."""
+    queue = get_queue()
+    members, flag = _coalesce_keys(batch, tenant_id)
+    if not queue.connection.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS):
+        return
     try:
-        get_queue().enqueue(
+        queue.enqueue(
             "frontcounter.jobs.runner.run",
             tenant_id,
-            batch,
-            [message_ids],
+            "frontcounter.jobs.outbox:drain",
+            [batch],
             {},
-            # One message keeps its own job id, so the relay sees it waiting in the queue.
-            job_id=_job_id(message_ids[0]) if len(message_ids) == 1 else f"outbox-{message_ids[0]}-{message_ids[-1]}",
-            meta={"tenant_id": tenant_id, "outbox_ids": message_ids},
+            meta={"tenant_id": tenant_id, "outbox_drain": members},
             failure_ttl=7 * 24 * 3600,
         )
+    except Exception:
+        queue.connection.delete(flag)
+        raise
+
+
+def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) -> bool:
+    """Add the messages to their (batch, force) set and queue a drain job if none is pending; False (and
+    they stay pending for the relay) when the queue is down."""
+    try:
+        connection = get_queue().connection
+        members, _flag = _coalesce_keys(batch, tenant_id)
+        connection.sadd(members, *message_ids)
+        try:
+            _enqueue_drain(batch, tenant_id)
+        except Exception:
+            connection.srem(members, *message_ids)
+            raise
         return True
     except Exception as exc:  # noqa: BLE001 - Redis down: the relay will send them later
         log.warning("Outbox messages %s not dispatched (%s); the relay will retry", message_ids, exc)
         return False
+
+
+def drain(batch: str) -> int:
+    """Drain job: run `batch` on the force's waiting message ids, BATCH_SIZE at a time, until none wait.
+
+    The pending flag is cleared before the first pop, so a message added meanwhile either is popped here or
+    queues a new drain. Popped ids are gone from Redis but their rows stay pending until `batch` marks them
+    done: a drain killed mid-way loses nothing, the relay sends them again after its grace period. After
+    DRAIN_SECONDS it re-queues itself for what is left, so one force cannot hold a worker for ever.
+    """
+    from frontcounter.jobs.runner import resolve
+
+    tenant_id = current_tenant_id()
+    connection = get_queue().connection
+    members, flag = _coalesce_keys(batch, tenant_id)
+    connection.delete(flag)
+    function = resolve(batch)
+    started, ran = time.monotonic(), 0
+    try:
+        while time.monotonic() - started < DRAIN_SECONDS:
+            popped = connection.spop(members, BATCH_SIZE)
+            if not popped:
+                return ran
+            ids = sorted(int(i) for i in popped)
+            function(ids)
+            db.session.commit()
+            ran += len(ids)
+    finally:
+        try:
+            if connection.scard(members):
+                _enqueue_drain(batch, tenant_id)
+        except Exception:  # noqa: BLE001 - Redis gone: the relay sends what was left
+            log.warning("No drain queued for what is left of %s; the relay will send it", members)
+    return ran
 
 
 def execute(message_id: int) -> Any:
@@ -259,12 +322,17 @@ def finish_batch(done: list[int], retry: dict[int, str]) -> None:
             log.warning("Outbox message %s will be retried: %s", message_id, why)
 
 
-def _waiting_in_queue(message_id: int) -> bool:
-    """True when the message's job is still queued (not lost, not started): re-sending it would only repeat it."""
+def _waiting_in_queue(message_id: int, tenant_id: int | None = None, target: str | None = None) -> bool:
+    """True when the message's job is still queued (not lost, not started), or the message waits in its
+    batch's set with a drain pending: re-sending it would only repeat it."""
     from rq.job import Job, JobStatus
 
     try:
         queue = get_queue()
+        batch = _BATCH_TARGETS.get(target) if target is not None else None
+        if batch is not None:
+            members, flag = _coalesce_keys(batch, tenant_id)
+            return bool(queue.connection.sismember(members, message_id)) and bool(queue.connection.exists(flag))
         return Job.fetch(_job_id(message_id), connection=queue.connection).get_status() == JobStatus.QUEUED
     except Exception:  # noqa: BLE001 - no such job, or Redis down: dispatch decides
         return False
@@ -293,7 +361,7 @@ def relay(grace: timedelta | None = None, limit: int = 500, now: datetime | None
         .limit(limit)
     ).all()
     due = [(row.id, row.tenant_id, row.target) for row in rows
-           if row.dispatched_at is None or not _waiting_in_queue(row.id)]
+           if row.dispatched_at is None or not _waiting_in_queue(row.id, row.tenant_id, row.target)]
     sent = _dispatch_all(due)
     if sent:
         db.session.execute(
