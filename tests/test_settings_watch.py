@@ -10,10 +10,12 @@ from contextlib import contextmanager
 import pytest
 from frontcounter import create_app
 from frontcounter.extensions import db
-from frontcounter.tenancy import Tenant, TenantService, tenant_context
+from frontcounter.tenancy import Tenant
 from frontcounter.tenancy.watch import APPLICATION_NAME
 from frontcounter.testing import base_config
 from sqlalchemy import event, text
+
+from tests.support.settings import set_sample_fee
 
 pytestmark = pytest.mark.postgres_only
 
@@ -50,13 +52,6 @@ def statements(app) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _set_fee(app, slug: str, pence: int) -> None:
-    with app.app_context():
-        tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
-        with tenant_context(tenant):
-            row = db.session.scalar(db.select(TenantService).filter_by(service_key="sample"))
-            row.settings = {"permit_fee_pence": pence}
-            db.session.commit()
 
 
 def _heard(watch, before: int, timeout: float = 5.0) -> bool:
@@ -66,18 +61,8 @@ def _heard(watch, before: int, timeout: float = 5.0) -> bool:
     return watch.serial != before
 
 
-def _settled(watch, quiet: float = 0.3) -> None:
-    """Wait until the notifications of changes already committed (the forces fixture's) have all arrived."""
-    serial, since = watch.serial, time.monotonic()
-    while time.monotonic() - since < quiet:
-        time.sleep(0.01)
-        if watch.serial != serial:
-            serial, since = watch.serial, time.monotonic()
-
-
 def test_a_cached_page_costs_no_query_while_the_listener_is_live(other_process, forces):
-    other, watch, client = other_process
-    _settled(watch)
+    other, _, client = other_process
     for path in ("/", "/alpha/", "/alpha/sample/"):
         assert client.get(path).status_code == 200  # made once, and kept
         with statements(other) as seen:
@@ -90,7 +75,7 @@ def test_a_change_made_by_another_process_shows_as_soon_as_it_is_heard(app, othe
     for _ in range(2):
         assert "£25.00" in client.get("/alpha/sample/").get_data(as_text=True)
     before = watch.serial
-    _set_fee(app, "alpha", 4000)  # committed by the shared test app: "another process"
+    set_sample_fee(app, "alpha", 4000)  # committed by the shared test app: "another process"
     assert _heard(watch, before), "the notification never arrived"
     assert "£40.00" in client.get("/alpha/sample/").get_data(as_text=True)
     assert "£25.00" in client.get("/bravo/sample/").get_data(as_text=True)
@@ -135,11 +120,11 @@ def test_a_lost_listener_falls_back_to_queries_and_misses_nothing(app, other_pro
         client.get("/healthz")
     # Whether or not it is back yet, a change made now shows on the next request: while not live the
     # page is checked by query, and going live again drops everything cached before.
-    _set_fee(app, "alpha", 5500)
+    set_sample_fee(app, "alpha", 5500)
     assert "£55.00" in client.get("/alpha/sample/").get_data(as_text=True)
     assert watch.wait_live(timeout=30), "the listener did not come back"
     before = watch.serial
-    _set_fee(app, "alpha", 6600)
+    set_sample_fee(app, "alpha", 6600)
     assert _heard(watch, before)
     with statements(other) as seen:
         page = client.get("/alpha/sample/").get_data(as_text=True)

@@ -8,23 +8,17 @@ from frontcounter.extensions import db
 from frontcounter.tenancy import Tenant, TenantService, tenant_context
 
 from tests.conftest import PASSWORD, csrf_token, public_account, submit
+from tests.support.settings import set_sample_fee
 
 _NONCE = re.compile(r'nonce="([^"]+)"')
 
 
-def _set_fee(app, slug: str, pence: int) -> None:
-    with app.app_context():
-        tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
-        with tenant_context(tenant):
-            row = db.session.scalar(db.select(TenantService).filter_by(service_key="sample"))
-            row.settings = {"permit_fee_pence": pence}
-            db.session.commit()
 
 
 def test_a_service_settings_change_shows_at_once_on_a_cached_page(app, client, forces):
     for _ in range(2):
         assert "£25.00" in client.get("/alpha/sample/").get_data(as_text=True)
-    _set_fee(app, "alpha", 4000)
+    set_sample_fee(app, "alpha", 4000)
     assert "£40.00" in client.get("/alpha/sample/").get_data(as_text=True)
     assert "£25.00" in client.get("/bravo/sample/").get_data(as_text=True)  # the other force is untouched
 

@@ -83,23 +83,24 @@ def _watched() -> tuple[SettingsWatch, dict[Any, tuple[int, ForceSettings]]] | N
     return watch, current_app.extensions.setdefault("frontcounter.force_settings_watched", {})
 
 
-def _remember(watched: dict[Any, tuple[int, ForceSettings]], serial: int, found: ForceSettings | None) -> None:
+def _heard_or_loaded(watch: SettingsWatch, watched: dict[Any, tuple[int, ForceSettings]], key: int | str,
+                     where: Any) -> ForceSettings | None:
+    """The copy kept under `key` (slug or id) if no change was heard since, else loaded and kept."""
+    serial = watch.serial  # read before the database: a change heard meanwhile makes this copy stale
+    kept = watched.get(key)
+    if kept is not None and kept[0] == serial:
+        return kept[1]
+    found = _load(where)
     if found is not None:
         watched[found.tenant.slug] = watched[found.tenant.id] = (serial, found)
+    return found
 
 
 def force_by_slug(slug: str) -> ForceSettings | None:
     """The force with this slug (None when there is none), from the cache when its version still matches."""
     watching = _watched()
     if watching is not None:
-        watch, watched = watching
-        serial = watch.serial  # read before the database: a change heard meanwhile makes this copy stale
-        kept = watched.get(slug)
-        if kept is not None and kept[0] == serial:
-            return kept[1]
-        found = _load(_TENANT.c.slug == slug)
-        _remember(watched, serial, found)
-        return found
+        return _heard_or_loaded(*watching, slug, _TENANT.c.slug == slug)
     found = _connection().execute(
         select(_TENANT.c.id, _TENANT.c.settings_version).where(_TENANT.c.slug == slug)
     ).first()
@@ -115,14 +116,7 @@ def force_by_id(tenant_id: int) -> ForceSettings | None:
     """The force with this id, from the cache when its version still matches."""
     watching = _watched()
     if watching is not None:
-        watch, watched = watching
-        serial = watch.serial
-        kept = watched.get(tenant_id)
-        if kept is not None and kept[0] == serial:
-            return kept[1]
-        found = _load(_TENANT.c.id == tenant_id)
-        _remember(watched, serial, found)
-        return found
+        return _heard_or_loaded(*watching, tenant_id, _TENANT.c.id == tenant_id)
     version = _connection().execute(
         select(_TENANT.c.settings_version).where(_TENANT.c.id == tenant_id)
     ).scalar()
