@@ -91,3 +91,22 @@ def test_staff_sessions_end_after_the_idle_timeout(app, client, forces):
         session["seen"] = int(time.time()) - idle - 1
     response = client.get("/alpha/staff/")
     assert response.status_code == 302 and "/alpha/staff/sign-in" in response.headers["Location"]
+
+
+def test_session_cookies_and_form_tokens_read_alike_by_flask_and_by_the_kept_key_signer(app):
+    """Sessions signed before the kept-key signer (Flask's stock serializer) still open, and the other way round;
+    a long session is still compressed, a short one no longer is."""
+    from flask.sessions import SecureCookieSessionInterface
+    from frontcounter.web.sessions import SessionSerializer
+
+    ours = app.session_interface.get_signing_serializer(app)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    for data in ({"csrf_token": "a" * 40, "lang": "cy"}, {"guest_services": ["x" * 30] * 20}):
+        assert stock.loads(ours.dumps(data)) == data
+        assert ours.loads(stock.dumps(data)) == data
+    assert not ours.dumps({"lang": "cy"}).startswith(".")
+    assert ours.dumps({"guest_services": ["x" * 30] * 20}).startswith(".")
+    from itsdangerous import URLSafeTimedSerializer
+
+    token = SessionSerializer(app.secret_key, salt="wtf-csrf-token").dumps("b" * 40)
+    assert URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").loads(token) == "b" * 40

@@ -15,7 +15,7 @@ from frontcounter.tenancy.watch import APPLICATION_NAME
 from frontcounter.testing import base_config
 from sqlalchemy import event, text
 
-from tests.support.settings import set_sample_fee
+from tests.support.settings import heard, set_sample_fee
 
 pytestmark = pytest.mark.postgres_only
 
@@ -54,13 +54,6 @@ def statements(app) -> Iterator[list[str]]:
 
 
 
-def _heard(watch, before: int, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while watch.serial == before and time.monotonic() < deadline:
-        time.sleep(0.005)
-    return watch.serial != before
-
-
 def test_a_cached_page_costs_no_query_while_the_listener_is_live(other_process, forces):
     other, _, client = other_process
     for path in ("/", "/alpha/", "/alpha/sample/"):
@@ -70,13 +63,13 @@ def test_a_cached_page_costs_no_query_while_the_listener_is_live(other_process, 
         assert seen == [], f"{path} queried the database: {seen}"
 
 
-def test_a_change_made_by_another_process_shows_as_soon_as_it_is_heard(app, other_process, forces):
+def test_a_change_made_by_another_process_shows_as_soon_as_it_isheard(app, other_process, forces):
     _, watch, client = other_process
     for _ in range(2):
         assert "£25.00" in client.get("/alpha/sample/").get_data(as_text=True)
     before = watch.serial
     set_sample_fee(app, "alpha", 4000)  # committed by the shared test app: "another process"
-    assert _heard(watch, before), "the notification never arrived"
+    assert heard(watch, before), "the notification never arrived"
     assert "£40.00" in client.get("/alpha/sample/").get_data(as_text=True)
     assert "£25.00" in client.get("/bravo/sample/").get_data(as_text=True)
 
@@ -89,7 +82,7 @@ def test_a_new_force_shows_on_the_national_page_of_another_process(app, other_pr
 
     with app.app_context():
         make_force("charlie", "CHA", {"sample": True})
-    assert _heard(watch, before)
+    assert heard(watch, before)
     assert "Charlie Police" in client.get("/").get_data(as_text=True)
 
 
@@ -102,7 +95,7 @@ def test_a_rolled_back_change_is_never_announced(app, other_process, forces):
         tenant.name = "Never Saved Constabulary"
         db.session.flush()
         db.session.rollback()
-    assert not _heard(watch, before, timeout=0.5)
+    assert not heard(watch, before, timeout=0.5)
     assert "Never Saved" not in client.get("/alpha/").get_data(as_text=True)
 
 
@@ -125,7 +118,7 @@ def test_a_lost_listener_falls_back_to_queries_and_misses_nothing(app, other_pro
     assert watch.wait_live(timeout=30), "the listener did not come back"
     before = watch.serial
     set_sample_fee(app, "alpha", 6600)
-    assert _heard(watch, before)
+    assert heard(watch, before)
     with statements(other) as seen:
         page = client.get("/alpha/sample/").get_data(as_text=True)
     assert "£66.00" in page and seen  # the page was made again, not served from before

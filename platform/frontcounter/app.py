@@ -98,6 +98,9 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     from frontcounter.web.hosts import LazyHostMiddleware
 
     app.wsgi_app = LazyHostMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
+    from frontcounter.web import frontcache
+
+    frontcache.init_app(app)  # kept public pages answered before Flask (outside the host-name rewrite)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from frontcounter.extensions import db
@@ -16,3 +17,11 @@ def set_sample_fee(app: Any, slug: str, pence: int) -> None:
             row = db.session.scalar(db.select(TenantService).filter_by(service_key="sample"))
             row.settings = {"permit_fee_pence": pence}
             db.session.commit()
+
+
+def heard(watch: Any, before: int, timeout: float = 5.0) -> bool:
+    """Wait until the settings listener `watch` has heard a change since its serial was `before`."""
+    deadline = time.monotonic() + timeout
+    while watch.serial == before and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return watch.serial != before

@@ -22,9 +22,10 @@ class ContextFilter(logging.Filter):
 
         tenant = current_tenant_or_none()
         record.request_id = current_request_id() or ""
-        record.force = tenant.slug if tenant else ""
+        given_force = record.__dict__.pop("given_force", "")  # from log_access, outside a request context
+        record.force = tenant.slug if tenant else given_force
         record.user = ""
-        record.route = ""
+        record.route = record.__dict__.pop("given_route", "")
         if has_request_context():
             record.route = request.url_rule.rule if request.url_rule else request.path[:200]
             account = g.get("_fc_account")
@@ -74,12 +75,17 @@ def _started() -> None:
 def _log_request(response: Response) -> Response:
     started = g.get("_fc_started")
     if started is not None:
-        access_log.info(
-            "%s %s %s", request.method, request.path[:200], response.status_code,
-            extra={"status": response.status_code, "method": request.method,
-                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
-        )
+        log_access(request.method, request.path, response.status_code, started)
     return response
+
+
+def log_access(method: str, path: str, status: int, started: float, **context: str) -> None:
+    """Write one access line; `context` (force, route) stands in for a request context that is not there."""
+    access_log.info(
+        "%s %s %s", method, path[:200], status,
+        extra={"status": status, "method": method, "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+               **{f"given_{name}": value for name, value in context.items()}},
+    )
 
 
 def init_app(app: Flask) -> None:

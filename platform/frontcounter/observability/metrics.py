@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
@@ -136,10 +136,25 @@ def _observe(response: Response) -> Response:
 
     tenant = current_tenant_or_none()
     force = tenant.slug if tenant else ""
-    endpoint = request.endpoint or "unknown"
-    REQUESTS.labels(endpoint=endpoint, status=str(response.status_code), force=force).inc()
-    LATENCY.labels(endpoint=endpoint, force=force).observe(time.perf_counter() - started)
+    count_request(request.endpoint or "unknown", response.status_code, force, time.perf_counter() - started)
     return response
+
+
+def count_request(endpoint: str, status: int, force: str, seconds: float) -> None:
+    """Count one answered request and its time."""
+    request_counter(endpoint, status, force)(seconds)
+
+
+def request_counter(endpoint: str, status: int, force: str) -> Callable[[float], None]:
+    """A function counting one answer of `endpoint` with `status` for `force` and its time (kept by a cache)."""
+    counted = REQUESTS.labels(endpoint=endpoint, status=str(status), force=force)
+    timed = LATENCY.labels(endpoint=endpoint, force=force)
+
+    def count(seconds: float) -> None:
+        counted.inc()
+        timed.observe(seconds)
+
+    return count
 
 
 def init_app(app: Flask) -> None:

@@ -33,9 +33,14 @@ def new_request_id() -> str:
     return secrets.token_hex(16)  # as random as uuid4().hex, without making a UUID object
 
 
+def sensible(given: str) -> bool:
+    """True when a caller's `X-Request-ID` may be used as the request id."""
+    return _VALID.match(given) is not None
+
+
 def _begin() -> None:
     given = request.headers.get(HEADER, "")
-    _current.set(given if _VALID.match(given) else new_request_id())
+    _current.set(given if sensible(given) else new_request_id())
 
 
 def _finish(response: Response) -> Response:

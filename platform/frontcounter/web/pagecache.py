@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -24,16 +25,29 @@ from frontcounter.extensions import db
 from frontcounter.tenancy.watch import current_watch
 from frontcounter.web.i18n import select_locale
 
-_NONCE_MARK = "fc-nonce-6d1f0c9e8b"
-_CSRF_MARK = "fc-csrf-4a7e2b915c"
-_ANONYMOUS_KEYS = frozenset({"lang", "csrf_token", "_permanent"})
-_MAX_ENTRIES = 2000
+NONCE_MARK = "fc-nonce-6d1f0c9e8b"
+CSRF_MARK = "fc-csrf-4a7e2b915c"
+ANONYMOUS_KEYS = frozenset({"lang", "csrf_token", "_permanent"})
+MAX_ENTRIES = 2000
+KEPT_PAGE = "frontcounter.kept_page"  # the WSGI environ key a kept page is offered under
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A kept page as served to one request: the page with markers, the nonce it got, and what it was."""
+
+    page: str
+    nonce: str
+    expires: float
+    endpoint: str
+    route: str
+    force: str
 
 
 def _cacheable() -> bool:
     if request.method not in ("GET", "HEAD") or not current_app.config.get("PAGE_CACHE_SECONDS", 60):
         return False
-    return set(session.keys()) <= _ANONYMOUS_KEYS
+    return set(session.keys()) <= ANONYMOUS_KEYS
 
 
 def _national_version() -> tuple[int, int]:
@@ -68,10 +82,10 @@ def _fill(page: str) -> str:
     from frontcounter.web.security import csp_nonce
 
     g.pop("_fc_nonce", None)
-    page = page.replace(_NONCE_MARK, csp_nonce())
-    if _CSRF_MARK in page:
+    page = page.replace(NONCE_MARK, csp_nonce())
+    if CSRF_MARK in page:
         g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-        page = page.replace(_CSRF_MARK, generate_csrf())
+        page = page.replace(CSRF_MARK, generate_csrf())
     return page
 
 
@@ -100,18 +114,33 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         found = entries.get(key)
         now = time.monotonic()
         if found is not None and found[0] > now:
-            return _fill(found[1])
-        g._fc_nonce = _NONCE_MARK
-        setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), _CSRF_MARK)
+            return _offered(found[1], found[0])
+        g._fc_nonce = NONCE_MARK
+        setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), CSRF_MARK)
         made = view(*args, **kwargs)
         if not isinstance(made, str) or session.get("_flashes"):
             return _filled(made)  # not kept (a redirect, an error page, a message): this visitor's values only
-        if len(entries) >= _MAX_ENTRIES:
+        if len(entries) >= MAX_ENTRIES:
             entries.clear()
-        entries[key] = (now + current_app.config.get("PAGE_CACHE_SECONDS", 60), made)
-        return _fill(made)
+        expires = now + current_app.config.get("PAGE_CACHE_SECONDS", 60)
+        entries[key] = (expires, made)
+        return _offered(made, expires)
 
     return serve
+
+
+def _offered(page: str, expires: float) -> str:
+    """This request's copy of a kept page, offered to the cache in front of Flask (web/frontcache.py) too."""
+    filled = _fill(page)
+    from frontcounter.tenancy.context import current_tenant_or_none
+    from frontcounter.web.security import csp_nonce
+
+    tenant = current_tenant_or_none()
+    request.environ[KEPT_PAGE] = KeptPage(
+        page=page, nonce=csp_nonce(), expires=expires, endpoint=request.endpoint or "",
+        route=request.url_rule.rule if request.url_rule else "", force=tenant.slug if tenant else "",
+    )
+    return filled
 
 
 def init_app(app: Flask, endpoints: list[str]) -> None:
