@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import pytest
 from frontcounter import create_app
@@ -136,3 +137,74 @@ def test_answers_in_front_of_flask_are_counted_and_logged(front):
     (line,) = lines
     assert (line.request_id, line.force, line.route, line.status) == ("req-front-cache-02", "alpha", "/<force>/", 200)
     assert line.getMessage() == "GET /alpha/ 200"
+
+
+def _open_case(app, slug: str = "alpha") -> tuple[int, str, str]:
+    from frontcounter.cases.engine import open_case
+    from frontcounter.cases.tracking import tracking_token
+    from frontcounter.tenancy import Tenant, tenant_context
+
+    with app.app_context():
+        tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
+        with tenant_context(tenant):
+            case = open_case("sample", applicant_email="ann@example.com", applicant_name="Ann Applicant")
+            db.session.commit()
+            return case.id, case.reference, f"/{slug}/track/{case.reference}?token={tracking_token(case)}"
+
+
+def _fire_and_hear(app, watch, case_id: int, name: str, slug: str = "alpha") -> None:
+    """Fire `name` on the case through `app` (another process) and wait until `watch` has heard of it."""
+    from frontcounter.cases.engine import fire
+    from frontcounter.cases.models import Case
+    from frontcounter.tenancy import Tenant, tenant_context
+
+    mark = watch.case_mark(case_id)
+    with app.app_context():
+        tenant = db.session.scalar(db.select(Tenant).filter_by(slug=slug))
+        with tenant_context(tenant):
+            fire(db.session.get(Case, case_id), name, actor="system: test", as_system=True)
+            db.session.commit()
+    deadline = time.monotonic() + 5
+    while watch.case_mark(case_id) == mark and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert watch.case_mark(case_id) != mark, "the case change was never heard"
+
+
+def test_a_tracking_page_is_kept_for_its_link_until_its_case_changes(app, front):
+    served, cache, watch = front
+    case_id, _reference, link = _open_case(app)
+    first = _visitor(served).get(link)
+    assert "Waiting for payment" in first.get_data(as_text=True)
+    before = cache.hits
+    again = _visitor(served).get(link)
+    assert cache.hits == before + 1 and "Waiting for payment" in again.get_data(as_text=True)
+    assert again.headers["Set-Cookie"].startswith("session=")  # this browser may see the case again without the link
+    browser = served.test_client()
+    browser.get(link)
+    case_page = f"/alpha/track/{_reference}"
+    assert browser.get(case_page).status_code == 200  # no link now: the session remembered the case
+    assert _visitor(served).get(case_page).status_code == 404  # and a stranger's browser did not
+
+    _fire_and_hear(app, watch, case_id, "withdraw")  # committed by another app, as a caseworker's server would
+    assert "You withdrew your application" in _visitor(served).get(link).get_data(as_text=True)
+
+
+def test_another_cases_change_leaves_a_kept_tracking_page_in_place(app, front):
+    served, cache, watch = front
+    _case_id, _reference, link = _open_case(app)
+    other_id, _other, _link = _open_case(app)
+    _visitor(served).get(link)
+    _fire_and_hear(app, watch, other_id, "withdraw")
+    before = cache.hits
+    assert "Waiting for payment" in _visitor(served).get(link).get_data(as_text=True)
+    assert cache.hits == before + 1
+
+
+def test_a_signed_in_applicant_and_a_bad_link_go_through_flask(front):
+    served, cache, _ = front
+    _case_id, reference, link = _open_case(served)
+    _visitor(served).get(link)
+    before = cache.hits
+    assert _visitor(served).get(link[:-3] + "abc").status_code == 404  # a forged token is never served from a kept page
+    assert _visitor(served).get(f"/alpha/track/{reference}").status_code == 404
+    assert cache.hits == before

@@ -73,6 +73,9 @@ def create_app(config: dict[str, Any] | None = None, *, extra_plugins: list[Any]
     from frontcounter.tenancy import watch as settings_watch
 
     settings_watch.install(app)
+    from frontcounter.cases import changes as case_changes
+
+    case_changes.install()  # every process announces the cases it changes, for pages kept per case
     resolve.init_app(app)
 
     _register_models()

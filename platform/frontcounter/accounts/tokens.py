@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -31,3 +32,12 @@ def read_token(purpose: str, token: str, max_age: int | None) -> Any | None:
         return _serializer(purpose).loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
         return None
+
+
+def read_token_and_age(purpose: str, token: str) -> tuple[Any, float] | None:
+    """Return the payload of a genuine token and its age in seconds, or None when it is forged."""
+    try:
+        payload, signed_at = _serializer(purpose).loads(token, return_timestamp=True)
+    except BadSignature:
+        return None
+    return payload, max(0.0, (datetime.now(UTC) - signed_at).total_seconds())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from frontcounter.extensions import db
 from frontcounter.plugins.manager import registry
 from frontcounter.refusals import Refused
 from frontcounter.tenancy.services import switched_off_service
+from frontcounter.web.pagecache import record_page
 
 bp = Blueprint("cases_public", __name__, url_prefix="/<force>")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -53,9 +55,7 @@ def visible_case(reference: str, token: str | None) -> Case:
     if token and tracking.is_expired_token(token, reference):
         abort(tracking.expired_link_page(reference))
     if token and case_id_from_token(token, reference) == case.id:
-        session.setdefault("tracked_cases", [])
-        if case.id not in session["tracked_cases"]:
-            session["tracked_cases"] = [*session["tracked_cases"], case.id][-20:]
+        tracking.remember_case(session, case.id)
         return case
     if case.id in session.get("tracked_cases", []):
         return case
@@ -65,14 +65,23 @@ def visible_case(reference: str, token: str | None) -> Case:
 @bp.get("/track/<reference>")
 def track(reference: str) -> str:
     """The tracking page: where the case is, what happened, and what comes next."""
-    case = visible_case(reference, request.args.get("token"))
+    token = request.args.get("token")
+    unchanged = tracking.unchanged_since_now(token, reference)  # read before the case, so no change slips by
+    case = visible_case(reference, token)
     from frontcounter.payments.owed import pay_url  # at call time: payments imports cases
 
-    g.service_switched_off = switched_off_service(case.service_key)
-    workflow = engine.workflow_for(case.service_key)
-    return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
-                           events=public_events(case), service=registry().services[case.service_key],
-                           pay_at=pay_url(case), token=tracking_token(case))
+    def page() -> str:
+        g.service_switched_off = switched_off_service(case.service_key)
+        workflow = engine.workflow_for(case.service_key)
+        return render_template("cases/track.html", case=case, state=workflow.state(case.state), workflow=workflow,
+                               events=public_events(case), service=registry().services[case.service_key],
+                               pay_at=pay_url(case), token=tracking_token(case))
+
+    if unchanged is None or current_account() is not None:
+        return page()
+    still_good, lasts = unchanged
+    return record_page(page, still_good=still_good, lasts=lasts, also_allowed=frozenset({"tracked_cases"}),
+                       remember=partial(tracking.remember_case, case_id=case.id))
 
 
 @bp.app_template_global("applicant_actions")

@@ -6,14 +6,16 @@ new one, emailed to the applicant's address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from flask import make_response, render_template
+from flask.sessions import SessionMixin
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from frontcounter.accounts.tokens import make_token, read_expired_token, read_token
+from frontcounter.accounts.tokens import make_token, read_expired_token, read_token, read_token_and_age
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
 from frontcounter.tenancy.context import current_tenant_or_none
@@ -39,6 +41,30 @@ def case_id_from_token(token: str, reference: str) -> int | None:
     if not data or data.get("ref") != reference:
         return None
     return int(data["id"])
+
+
+def remember_case(session: SessionMixin, case_id: int) -> None:
+    """Let this browser see the case again without its link (the last 20 cases it followed)."""
+    followed = session.get("tracked_cases", [])
+    if case_id not in followed:
+        session["tracked_cases"] = [*followed, case_id][-20:]
+
+
+def unchanged_since_now(token: str | None, reference: str) -> tuple[Callable[[], bool], float] | None:
+    """For a valid link to `reference` while this process hears case changes: a check that the case has not
+    changed since now, and the seconds the link still works; else None."""
+    from frontcounter.tenancy.watch import current_watch
+
+    watch = current_watch()
+    found = read_token_and_age("track-case", token or "") if watch is not None and token else None
+    if found is None or not isinstance(found[0], dict) or found[0].get("ref") != reference \
+            or not isinstance(found[0].get("id"), int):
+        return None
+    case_id, left = found[0]["id"], link_lifetime().total_seconds() - found[1]
+    if left <= 0:
+        return None
+    mark = watch.case_mark(case_id)
+    return (lambda: watch.case_mark(case_id) == mark), left
 
 
 def is_expired_token(token: str, reference: str) -> bool:

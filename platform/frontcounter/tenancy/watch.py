@@ -9,6 +9,9 @@ listener is not live (starting, PostgreSQL restarting, SQLite, switched off) eve
 the per-request settings-version query, so a missed notification can never serve stale settings:
 going live again bumps the serial, which drops everything cached before.
 
+The same listener hears `NOTIFY frontcounter_cases` (cases/changes.py): which cases changed, or "*"
+for any, so a page kept for one case (the tracking page) is remade after that case changes.
+
 Switched on by SETTINGS_NOTIFY (default: on in production on PostgreSQL).
 """
 
@@ -25,6 +28,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 CHANNEL = "frontcounter_settings"
+CASES_CHANNEL = "frontcounter_cases"
+ANY_CASE = "*"  # the payload for "cases changed, which ones not known"
+_MAX_CASES_HEARD = 100_000  # past this many different cases heard, forget them all (as if "*" was heard)
 APPLICATION_NAME = "frontcounter-settings-watch"  # how the listening connection shows in pg_stat_activity
 _RECHECK_SECONDS = 15.0  # the listening connection is checked with a query this often
 log = logging.getLogger(__name__)
@@ -37,6 +43,8 @@ class SettingsWatch:
         self.conninfo = conninfo
         self.serial = 0
         self.live = False
+        self.cases_serial = 0  # bumped when any case may have changed
+        self.case_serials: dict[int, int] = {}
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -46,6 +54,21 @@ class SettingsWatch:
         """Something may have changed: whatever was cached at an earlier serial is stale."""
         with self._lock:
             self.serial += 1
+
+    def case_mark(self, case_id: int) -> tuple[int, int, int]:
+        """Where things stood for `case_id`: a page made from it stays good while this is unchanged."""
+        return self.serial, self.cases_serial, self.case_serials.get(case_id, 0)
+
+    def cases_changed(self, payload: str) -> None:
+        """Cases changed: `payload` is their ids, comma-separated, or "*" for any."""
+        with self._lock:
+            ids = [] if payload == ANY_CASE else [int(part) for part in payload.split(",") if part.isdigit()]
+            if not ids or len(self.case_serials) + len(ids) > _MAX_CASES_HEARD:
+                self.cases_serial += 1
+                self.case_serials.clear()
+                return
+            for case_id in ids:
+                self.case_serials[case_id] = self.case_serials.get(case_id, 0) + 1
 
     def ensure_started(self) -> None:
         """Start the listener thread in this process (again after a fork: threads do not survive one)."""
@@ -85,6 +108,7 @@ class SettingsWatch:
                                      keepalives_interval=5, keepalives_count=3, connect_timeout=5,
                                      application_name=APPLICATION_NAME) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {CASES_CHANNEL}")
                     self.changed()  # anything cached before now may have missed a notification
                     self.live = True
                     pause = 0.5
@@ -100,8 +124,11 @@ class SettingsWatch:
     def _listen(self, conn: Any) -> None:
         checked = time.monotonic()
         while not self._stop.is_set():
-            for _ in conn.notifies(timeout=0.5, stop_after=1):  # wakes often enough to stop promptly
-                self.changed()
+            for heard in conn.notifies(timeout=0.5, stop_after=1):  # wakes often enough to stop promptly
+                if heard.channel == CASES_CHANNEL:
+                    self.cases_changed(heard.payload)
+                else:
+                    self.changed()
             if time.monotonic() - checked > _RECHECK_SECONDS:
                 conn.execute("SELECT 1")  # a dead connection raises here rather than staying silent
                 checked = time.monotonic()

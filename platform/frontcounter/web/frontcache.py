@@ -12,6 +12,11 @@ It is only used while this process's settings listener is live (tenancy/watch.py
 here only if it was kept at the listener's current serial, so any force's settings change, or a
 moment of not listening, sends the next request through Flask again. An entry also lasts no longer
 than the page cache's own (PAGE_CACHE_SECONDS).
+
+A page made from one record for whoever holds its link (a case's tracking page, pagecache.record_page)
+is kept too, for exactly that link: it also needs its record unchanged (the listener hears every case
+change, cases/changes.py), may ignore a session key or two (the cases a browser followed) and adds to
+the session what the view adds.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from frontcounter.web.pagecache import ANONYMOUS_KEYS, CSRF_MARK, KEPT_PAGE, MAX
 from frontcounter.web.sessions import SessionSerializer
 
 _COOKIE_VALUE = "fc-session-value-3b8e1f"  # URL-safe, as a signed session value is: never quoted
-_PER_REQUEST = frozenset({"set-cookie", "x-request-id", "content-length"})
+_PER_REQUEST = frozenset({"set-cookie", "x-request-id", "content-length", "content-security-policy", "retry-after"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +91,14 @@ class FrontCache:
         )
         serial = self.watch.serial
         entry = self.entries.get(key)
-        if entry is not None and entry.serial == serial and entry.expires > time.monotonic():
+        if entry is not None and entry.serial == serial and entry.expires > time.monotonic() \
+                and set(visitor) <= ANONYMOUS_KEYS | entry.kept.also_allowed \
+                and (entry.kept.still_good is None or entry.kept.still_good()):
             return self._serve(entry, visitor, environ, start_response, started)
         return self._pass_and_keep(key, serial, environ, start_response)
 
     def _visitor(self, environ: dict[str, Any]) -> SecureCookieSession | None:
-        """The visitor's session when it holds nothing of their own, else None (Flask decides)."""
+        """The visitor's session as Flask would open it; None when Flask must decide (a bad cookie)."""
         interface = self.app.session_interface
         raw = environ.get("HTTP_COOKIE")
         value = parse_cookie(raw).get(interface.get_cookie_name(self.app)) if raw else None
@@ -104,9 +111,7 @@ class FrontCache:
             data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
         except BadSignature:
             return None
-        if not isinstance(data, dict) or not set(data) <= ANONYMOUS_KEYS:
-            return None
-        return SecureCookieSession(data)
+        return SecureCookieSession(data) if isinstance(data, dict) else None
 
     def _pass_and_keep(
         self, key: tuple[str, ...], serial: int, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -124,9 +129,11 @@ class FrontCache:
         return body
 
     def _keep(self, key: tuple[str, ...], serial: int, kept: KeptPage, headers: list[tuple[str, str]]) -> None:
-        names = {name.lower() for name, _ in headers}
-        if any(name.startswith("x-ratelimit") for name in names):
+        limited = any(name.lower().startswith("x-ratelimit") for name, _ in headers)
+        if limited and kept.still_good is None:
             return  # a limited page is counted by Flask every time
+        # A page for one record's link (the tracking page) is limited against guessing links: a request
+        # answered here repeats a link already found good, so it is not a guess and is not counted.
         csp = next((value for name, value in headers if name.lower() == "content-security-policy"), None)
         if csp is None or kept.nonce not in csp:
             return
@@ -134,7 +141,8 @@ class FrontCache:
             self.entries.clear()
         self.entries[key] = _Entry(
             parts=_split(kept.page),
-            headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_REQUEST | {"content-security-policy"}),
+            headers=tuple((n, v) for n, v in headers
+                          if n.lower() not in _PER_REQUEST and not n.lower().startswith("x-ratelimit")),
             csp=csp.replace(kept.nonce, NONCE_MARK),
             serial=serial,
             expires=min(kept.expires, time.monotonic() + self.app.config.get("PAGE_CACHE_SECONDS", 60)),
@@ -148,6 +156,8 @@ class FrontCache:
     ) -> Iterable[bytes]:
         fresh = os.urandom(52)  # one read of the system's randomness for the nonce, request id and form token
         nonce = base64.urlsafe_b64encode(fresh[:16]).rstrip(b"=").decode()  # as secrets.token_urlsafe(16)
+        if entry.kept.remember is not None:
+            entry.kept.remember(visitor)  # what the view adds to the session (it marks it modified)
         token = self._csrf_token(visitor, fresh[32:].hex()) if CSRF_MARK in entry.parts else ""
         body = "".join(nonce if part == NONCE_MARK else token if part == CSRF_MARK else part
                        for part in entry.parts).encode("utf-8")

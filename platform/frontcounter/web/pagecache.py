@@ -19,6 +19,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SessionMixin
 from sqlalchemy import func, select
 
 from frontcounter.extensions import db
@@ -42,6 +43,9 @@ class KeptPage:
     endpoint: str
     route: str
     force: str
+    still_good: Callable[[], bool] | None = None  # for a page made from one record: unchanged since?
+    also_allowed: frozenset[str] = frozenset()  # session keys, besides the anonymous ones, the page ignores
+    remember: Callable[[SessionMixin], None] | None = None  # what the view adds to the visitor's session
 
 
 def _cacheable() -> bool:
@@ -129,7 +133,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return serve
 
 
-def _offered(page: str, expires: float) -> str:
+def _offered(page: str, expires: float, **record: Any) -> str:
     """This request's copy of a kept page, offered to the cache in front of Flask (web/frontcache.py) too."""
     filled = _fill(page)
     from frontcounter.tenancy.context import current_tenant_or_none
@@ -139,8 +143,29 @@ def _offered(page: str, expires: float) -> str:
     request.environ[KEPT_PAGE] = KeptPage(
         page=page, nonce=csp_nonce(), expires=expires, endpoint=request.endpoint or "",
         route=request.url_rule.rule if request.url_rule else "", force=tenant.slug if tenant else "",
+        **record,
     )
     return filled
+
+
+def record_page(
+    render: Callable[[], str], *, still_good: Callable[[], bool], lasts: float,
+    also_allowed: frozenset[str] = frozenset(), remember: Callable[[SessionMixin], None] | None = None,
+) -> str:
+    """A page made from one record for whoever holds its link (a case's tracking page), offered to the
+    cache in front of Flask while `still_good()` and for at most `lasts` seconds (never past
+    PAGE_CACHE_SECONDS); the view has already checked the link and applied `remember` to the session."""
+    seconds = min(lasts, current_app.config.get("PAGE_CACHE_SECONDS", 60))
+    if current_watch() is None or seconds <= 0 or request.method != "GET" \
+            or not set(session.keys()) <= ANONYMOUS_KEYS | also_allowed or session.get("_flashes"):
+        return render()
+    g._fc_nonce = NONCE_MARK
+    setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), CSRF_MARK)
+    made = render()
+    if session.get("_flashes"):
+        return _fill(made)
+    return _offered(made, time.monotonic() + seconds, still_good=still_good, also_allowed=also_allowed,
+                    remember=remember)
 
 
 def init_app(app: Flask, endpoints: list[str]) -> None:
