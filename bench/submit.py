@@ -4,8 +4,8 @@ Run: .venv/bin/python bench/submit.py [--rounds 3] [--seconds 8] [--connections 
 
 The submission is a lost property report (`POST /dorset/lost_property/lost`, one form, as a guest): the
 product validates it, takes the next reference from the force's counter, inserts the report, its audit
-event, its email and the email's outbox message, proposes matches, commits, hands the job to Redis and
-redirects. The floor (bench/floor_app.py) is bare Flask + SQLAlchemy Core inserting the same rows in one
+event, its email and the email's outbox message, the outbox message of its matching (run after commit by a
+worker), commits, hands both to Redis and redirects. The floor (bench/floor_app.py) is bare Flask + SQLAlchemy Core inserting the same rows in one
 transaction on the same database and redirecting. Both run under the same gunicorn settings, measured in
 alternating rounds at 16 concurrent connections.
 """

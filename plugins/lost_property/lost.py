@@ -17,6 +17,7 @@ from frontcounter.web.urls import external_url
 from frontcounter_lost_property import notify
 from frontcounter_lost_property.dates import report_expiry
 from frontcounter_lost_property.items import settings
+from frontcounter_lost_property.matching import propose_after_commit
 from frontcounter_lost_property.models import LostReport
 from frontcounter_lost_property.places import district
 from frontcounter_lost_property.register import normalise_serial
@@ -66,7 +67,7 @@ def report_link(report: LostReport) -> str:
 
 
 def file_report(details: LostDetails) -> LostReport:
-    """Record a lost report, propose matches and queue the acknowledgement (not committed)."""
+    """Record a lost report, queue its matching and its acknowledgement (not committed)."""
     today = uk_today()
     report = LostReport(
         reference=next_reference(),
@@ -89,10 +90,8 @@ def file_report(details: LostDetails) -> LostReport:
     db.session.flush()
     audit("lost_property.lost_reported", target=f"lost:{report.reference}", actor=f"guest:{report.email}",
           after={"category": report.category})
-    from frontcounter_lost_property.matching import propose_for_report
-
-    propose_for_report(report)
     acknowledge(report)
+    propose_after_commit(report)  # after the email, so both outbox messages go in one insert at commit
     return report
 
 

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from frontcounter.audit import record as audit
 from frontcounter.cases.models import Case
 from frontcounter.extensions import db
+from frontcounter.jobs.outbox import OutboxMessage, defer, finish_batch, register_batch
+from frontcounter.tenancy.context import current_tenant_id
 from frontcounter_lost_property.models import FoundItem, LostReport, Match
 from frontcounter_lost_property.scoring import Found, Lost, Score, score
 
@@ -82,6 +84,39 @@ def propose_for_report(report: LostReport) -> list[Match]:
     facts = lost_facts(report)
     fitting = [(i, report, s) for i in candidates if (s := score(found_facts(i), facts)) is not None]
     return [match for match, _s in _keep_all(fitting)]
+
+
+def propose_after_commit(report: LostReport) -> None:
+    """Queue matching for a new report as outbox work: it runs once the report has committed."""
+    defer(match_report, report.id)
+
+
+def match_report(report_id: int) -> int:
+    """Outbox job: propose matches for a lost report still open; returns how many fit."""
+    report = db.session.get(LostReport, report_id)
+    if report is None or report.status != "open":
+        return 0
+    return len(propose_for_report(report))
+
+
+def match_reports(outbox_ids: list[int]) -> int:
+    """Outbox batch job: match the reports of the force's messages still to do, each once; returns how many."""
+    tenant_id = current_tenant_id()
+    rows = db.session.execute(
+        db.select(OutboxMessage.id, OutboxMessage.args)
+        .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.done_at.is_(None),
+               OutboxMessage.tenant_id == tenant_id)
+        .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)  # a message another worker is running is left to it
+    ).all()
+    for _outbox_id, args in rows:
+        match_report(int(args[0]))
+    finish_batch([outbox_id for outbox_id, _a in rows], {})
+    return len(rows)
+
+
+# Reports filed together (a busy hour, a relay after an outage) are matched by one job.
+register_batch(match_report, match_reports)
 
 
 class MatchRefused(Exception):

@@ -11,7 +11,7 @@ import pytest
 from frontcounter.calendar import uk_today
 from frontcounter.extensions import db
 from frontcounter.tenancy import tenant_context
-from frontcounter.testing import add_staff, link_in, mailbox, staff_sign_in, submit
+from frontcounter.testing import add_staff, link_in, mailbox, run_jobs, staff_sign_in, submit
 from frontcounter_lost_property.models import Claim, Match
 from playwright.sync_api import expect
 
@@ -86,7 +86,8 @@ def test_found_handed_in_matched_claimed_and_collected_on_a_phone(app, forces, p
     page.get_by_role("button", name="Send report").click()
     expect(page.locator("#reported")).to_contain_text("Report sent")
 
-    # It is matched; staff confirm with a question.
+    # It is matched (after the report's commit, by a job); staff confirm with a question.
+    run_jobs(app)
     with app.app_context(), tenant_context(alpha):
         match_id = db.session.scalar(db.select(Match.id))
     assert submit(staff, f"/alpha/staff/lost_property/matches/{match_id}/confirm",
