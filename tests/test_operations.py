@@ -184,6 +184,18 @@ def test_reading_a_form_page_never_uses_up_the_allowance_for_sending_it(limited_
     assert client.post("/alpha/sample/apply", data={"email": "pat@example.com"}).status_code == 429
 
 
+def test_a_limited_response_names_its_limit_without_the_counts_that_cost_round_trips(limited_app, forces):
+    client = limited_app.test_client()
+    read = client.get("/alpha/sample/")
+    assert read.status_code == 200 and "X-RateLimit-Limit" not in read.headers  # reading is not limited
+    sent = client.post("/alpha/sample/apply", data={"email": "pat@example.com"})
+    assert sent.status_code != 429 and sent.headers["X-RateLimit-Limit"] == "2"
+    assert "X-RateLimit-Remaining" not in sent.headers and "X-RateLimit-Reset" not in sent.headers
+    client.post("/alpha/sample/apply", data={"email": "pat@example.com"})
+    refused = client.post("/alpha/sample/apply", data={"email": "pat@example.com"})
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+
+
 def test_while_the_limits_store_is_unreachable_limits_are_counted_in_memory_never_a_500(backend_urls, app, forces):
     from tests.support.processes import free_port
 

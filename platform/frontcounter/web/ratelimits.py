@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, request
-from flask_limiter import Limiter
+from flask import Flask, Response, request
+from flask_limiter import Limiter, RequestLimit
 from werkzeug.routing import Rule
 
 DEFAULT_LIMITS = {
@@ -95,9 +96,12 @@ def init_app(app: Flask) -> None:
     # While Redis is away (a restart, a failover) count in this process rather than answer 500.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter = Limiter(key_func=_address, headers_enabled=True)  # one per app: its storage and switches are its own
+    # flask-limiter's X-RateLimit-Remaining and -Reset cost two Redis round trips per limited request;
+    # _limit_headers sends the limit (no round trip) and, on a refusal only, Retry-After.
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter = Limiter(key_func=_address)  # one per app: its storage and switches are its own
     limiter.init_app(app)
+    app.after_request(_limit_headers(limiter))
     app.extensions["frontcounter.limiter"] = limiter  # the decorators hold it weakly
     kinds: dict[str, str] = {}
     for rule in app.url_map.iter_rules():
@@ -111,6 +115,29 @@ def init_app(app: Flask) -> None:
     exempt = _exempt(kinds)
     limiter.request_filter(exempt)
     _skip_check_when(app, limiter, exempt)
+
+
+def _limit_headers(limiter: Limiter) -> Callable[[Response], Response]:
+    """An after-request hook: X-RateLimit-Limit on every limited response, Retry-After on a refusal."""
+
+    def add(response: Response) -> Response:
+        current = limiter.current_limit if limiter.enabled else None
+        if current is None:
+            return response
+        response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_seconds_to_reset(current))
+        return response
+
+    return add
+
+
+def _seconds_to_reset(current: RequestLimit) -> int:
+    """Seconds until the refused limit's window resets (its whole window when the store cannot say)."""
+    try:
+        return max(1, int(current.reset_at - time.time()))
+    except Exception:  # noqa: BLE001 - the store went away after refusing: the window length is an upper bound
+        return max(1, current.limit.get_expiry())
 
 
 def _reads_free(view: Callable, limited: Callable) -> Callable:
