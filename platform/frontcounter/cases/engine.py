@@ -9,7 +9,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from frontcounter.audit import record as audit
@@ -89,23 +88,20 @@ def next_number(series: str, year: int) -> int:
     raise RuntimeError(f"Could not allocate a number in series {series!r}")
 
 
+# One statement, committed on its own (autocommit): no BEGIN, SET or COMMIT round trips. set_config(..., true)
+# makes this transaction's commit skip waiting for its disk flush: the submission's commit, later in the same
+# WAL, flushes it too, so it is lost in a crash only with that submission, and no number is ever used twice.
+_NEXT_NUMBER = text(
+    "INSERT INTO reference_counter (tenant_id, service_key, year, last) "
+    "SELECT :tenant_id, :series, :year, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_wait "
+    "ON CONFLICT (tenant_id, service_key, year) DO UPDATE SET last = reference_counter.last + 1 RETURNING last"
+)
+
+
 def _next_number_apart(series: str, year: int) -> int:
-    table = ReferenceCounter.__table__
     tenant_id = current_tenant().id
-    with db.session.get_bind().connect() as conn:
-        # No wait for this commit's own disk flush: the submission's commit, later in the same WAL, flushes
-        # it too. Lost in a crash only when that submission was lost as well, so no number is ever used twice.
-        conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        number = conn.execute(
-            insert(table)
-            .values(tenant_id=tenant_id, service_key=series, year=year, last=1)
-            .on_conflict_do_update(
-                index_elements=[table.c.tenant_id, table.c.service_key, table.c.year],
-                set_={"last": table.c.last + 1},
-            )
-            .returning(table.c.last)
-        ).scalar_one()
-        conn.commit()
+    with db.session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        number = conn.execute(_NEXT_NUMBER, {"tenant_id": tenant_id, "series": series, "year": year}).scalar_one()
     return int(number)
 
 
