@@ -186,12 +186,14 @@ def _coalesce_keys(batch: str, tenant_id: int | None) -> tuple[str, str]:
     return base, base + ":drain"
 
 
-def _enqueue_drain(batch: str, tenant_id: int | None) -> None:
+def _enqueue_drain(batch: str, tenant_id: int | None, flagged: bool | None = None) -> None:
     """Queue a drain job for (batch, force) unless one is already pending (the flag expires, so a lost drain
-    never blocks the next)."""
+    never blocks the next). `flagged` is the outcome of setting the flag when the caller already tried."""
     queue = get_queue()
     members, flag = _coalesce_keys(batch, tenant_id)
-    if not queue.connection.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS):
+    if flagged is None:
+        flagged = bool(queue.connection.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS))
+    if not flagged:
         return
     try:
         queue.enqueue(
@@ -213,10 +215,14 @@ def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) ->
     they stay pending for the relay) when the queue is down."""
     try:
         connection = get_queue().connection
-        members, _flag = _coalesce_keys(batch, tenant_id)
-        connection.sadd(members, *message_ids)
+        members, flag = _coalesce_keys(batch, tenant_id)
+        # One round trip: add the ids, then try to flag a drain as pending (in that order, as drain() expects).
+        pipe = connection.pipeline(transaction=False)
+        pipe.sadd(members, *message_ids)
+        pipe.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
+        _added, flagged = pipe.execute()
         try:
-            _enqueue_drain(batch, tenant_id)
+            _enqueue_drain(batch, tenant_id, flagged=bool(flagged))
         except Exception:
             connection.srem(members, *message_ids)
             raise
