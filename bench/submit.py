@@ -5,9 +5,11 @@ Run: .venv/bin/python bench/submit.py [--rounds 3] [--seconds 8] [--connections 
 The submission is a lost property report (`POST /dorset/lost_property/lost`, one form, as a guest): the
 product validates it, takes the next reference from the force's counter, inserts the report, its audit
 event, its email and the email's outbox message, the outbox message of its matching (run after commit by a
-worker), commits, hands both to Redis and redirects. The floor (bench/floor_app.py) is bare Flask + SQLAlchemy Core inserting the same rows in one
-transaction on the same database and redirecting. Both run under the same gunicorn settings, measured in
-alternating rounds at 16 concurrent connections.
+worker), commits, hands both to Redis and redirects. The floor (bench/floor_app.py) is bare Flask + SQLAlchemy
+Core inserting the same rows (less the matching message) in one transaction on the same database and
+redirecting. Both run under the same gunicorn settings, measured in alternating rounds at 16 concurrent
+connections, after a few seconds of uncounted load on each (--warm) so that no round pays for workers loading
+templates and opening connections.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: the settings file's)")
     parser.add_argument("--database", default="fcbench_p2")
+    parser.add_argument("--warm", type=int, default=3, help="seconds of uncounted load on each server first")
     args = parser.parse_args()
     harness.require_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="fc-p2-"))
@@ -65,6 +68,11 @@ def main() -> None:
             headers[label] = {"Cookie": f"session={cookie}", "Referer": url, "Origin": server.base}
             status, location = harness.post_once(url, body_file.read_text(), headers[label])
             assert status == 302 and "/lost/" in location, (label, status, location)
+        for label, (url, _server) in targets.items():  # every worker loads its templates and opens its connections
+            if args.warm:
+                harness.wrk(url, seconds=args.warm, connections=args.connections,
+                            script=harness.BENCH / "lua" / "post.lua", headers=headers[label],
+                            env={"WRK_BODY_FILE": str(body_file)})
         results: dict[str, list[harness.WrkResult]] = {"product": [], "floor": []}
         for round_number in range(args.rounds):
             order = ["product", "floor"] if round_number % 2 == 0 else ["floor", "product"]
