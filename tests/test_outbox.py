@@ -411,3 +411,47 @@ def test_the_relay_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("OUTBOX_RELAY_SECONDS", "2")
     monkeypatch.setenv("OUTBOX_RELAY_GRACE_SECONDS", "9")
     assert (from_environment()["OUTBOX_RELAY_SECONDS"], from_environment()["OUTBOX_RELAY_GRACE_SECONDS"]) == (2, 9)
+
+
+class _Pipe:
+    """A Redis pipeline stand-in that records its commands and answers each SET NX from `flags`."""
+
+    def __init__(self, log: list, flags: list, fail: bool) -> None:
+        self.log, self.flags, self.fail, self.commands = log, flags, fail, []
+
+    def sadd(self, key: str, *ids: int) -> None:
+        self.commands.append(("SADD", key, ids))
+
+    def set(self, key: str, value: str, nx: bool, ex: int) -> None:
+        self.commands.append(("SET", key, nx))
+
+    def execute(self) -> list:
+        if self.fail:
+            raise redis.ConnectionError("Redis is down")
+        self.log.append(self.commands)
+        flags = iter(self.flags)
+        return [next(flags) if name == "SET" else 1 for name, *_rest in self.commands]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_two_batches_of_one_commit_go_to_redis_in_one_round_trip(monkeypatch, fail):
+    from types import SimpleNamespace
+
+    from frontcounter.jobs import outbox as box
+
+    monkeypatch.setitem(box._BATCH_TARGETS, "tests:first", "tests:first_batch")
+    monkeypatch.setitem(box._BATCH_TARGETS, "tests:second", "tests:second_batch")
+    round_trips: list = []
+    connection = SimpleNamespace(pipeline=lambda transaction: _Pipe(round_trips, [True, None], fail))
+    monkeypatch.setattr(box, "get_queue", lambda: SimpleNamespace(connection=connection))
+    drains: list = []
+    monkeypatch.setattr(box, "_enqueue_drain", lambda batch, tenant_id, flagged=None: drains.append((batch, flagged)))
+
+    sent = box._dispatch_all([(1, 7, "tests:first"), (2, 7, "tests:second")])
+    if fail:  # nothing handed over: both stay pending for the relay
+        assert (sent, round_trips, drains) == (set(), [], [])
+        return
+    [commands] = round_trips
+    assert [name for name, *_rest in commands] == ["SADD", "SET", "SADD", "SET"]
+    assert sent == {1, 2}  # the second batch's drain was already pending: it is not queued again
+    assert drains == [("tests:first_batch", True), ("tests:second_batch", False)]

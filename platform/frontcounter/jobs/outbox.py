@@ -123,14 +123,45 @@ def _groups(messages: list[tuple[int, int | None, str]]) -> list[tuple[list[int]
 
 
 def _dispatch_all(messages: list[tuple[int, int | None, str]]) -> set[int]:
-    """Dispatch in order, stopping at the first failure (a queue that is down would only time out again)."""
+    """Dispatch in order, stopping at the first failure (a queue that is down would only time out again).
+
+    With several batches (an email and other batched work in one commit) every batch's ids and drain flag
+    go to Redis in one pipeline first; each batch then only queues its drain where none was pending.
+    """
+    groups = _groups(messages)
+    flagged = _add_to_batches(groups)
     sent: set[int] = set()
-    for message_ids, tenant_id, batch in _groups(messages):
-        ok = dispatch(message_ids[0], tenant_id) if batch is None else dispatch_batch(message_ids, tenant_id, batch)
+    for index, (message_ids, tenant_id, batch) in enumerate(groups):
+        if batch is None:
+            ok = dispatch(message_ids[0], tenant_id)
+        elif flagged is None:
+            ok = dispatch_batch(message_ids, tenant_id, batch)
+        else:
+            ok = index in flagged and dispatch_batch(message_ids, tenant_id, batch, flagged=flagged[index])
         if not ok:
             break
         sent.update(message_ids)
     return sent
+
+
+def _add_to_batches(groups: list[tuple[list[int], int | None, str | None]]) -> dict[int, bool] | None:
+    """When two or more groups are batches: add their ids to their sets and try their drain flags in one
+    pipeline; returns each flag's outcome by group index ({} when Redis failed), else None."""
+    batches = [(index, ids, tenant_id, batch) for index, (ids, tenant_id, batch) in enumerate(groups)
+               if batch is not None]
+    if len(batches) < 2:
+        return None
+    try:
+        pipe = get_queue().connection.pipeline(transaction=False)
+        for _index, message_ids, tenant_id, batch in batches:
+            members, flag = _coalesce_keys(batch, tenant_id)
+            pipe.sadd(members, *message_ids)
+            pipe.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
+        replies = pipe.execute()
+    except Exception as exc:  # noqa: BLE001 - Redis down: the relay will send them later
+        log.warning("Outbox batches not dispatched (%s); the relay will retry", exc)
+        return {}
+    return {index: bool(replies[2 * n + 1]) for n, (index, _ids, _t, _b) in enumerate(batches)}
 
 
 def _mark_undispatched(session: Session, message_ids: list[int]) -> None:
@@ -210,17 +241,19 @@ def _enqueue_drain(batch: str, tenant_id: int | None, flagged: bool | None = Non
         raise
 
 
-def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str) -> bool:
+def dispatch_batch(message_ids: list[int], tenant_id: int | None, batch: str, *, flagged: bool | None = None) -> bool:
     """Add the messages to their (batch, force) set and queue a drain job if none is pending; False (and
-    they stay pending for the relay) when the queue is down."""
+    they stay pending for the relay) when the queue is down. `flagged`: the ids were added already, and
+    this is whether the drain's flag was set then."""
     try:
         connection = get_queue().connection
         members, flag = _coalesce_keys(batch, tenant_id)
-        # One round trip: add the ids, then try to flag a drain as pending (in that order, as drain() expects).
-        pipe = connection.pipeline(transaction=False)
-        pipe.sadd(members, *message_ids)
-        pipe.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
-        _added, flagged = pipe.execute()
+        if flagged is None:
+            # One round trip: add the ids, then try to flag a drain as pending (in that order, as drain() expects).
+            pipe = connection.pipeline(transaction=False)
+            pipe.sadd(members, *message_ids)
+            pipe.set(flag, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
+            _added, flagged = pipe.execute()
         try:
             _enqueue_drain(batch, tenant_id, flagged=bool(flagged))
         except Exception:

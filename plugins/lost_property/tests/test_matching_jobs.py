@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, execute, relay
 from frontcounter.tenancy import tenant_context
-from frontcounter.testing import run_jobs, submit
+from frontcounter.testing import mailbox, run_jobs, submit
 from frontcounter_lost_property.matching import match_report, match_reports
 from frontcounter_lost_property.models import LostReport, Match
 
@@ -46,6 +46,8 @@ def test_a_report_is_matched_once_by_its_job_and_a_second_delivery_does_nothing(
     run_jobs(app)
     _id, [message], [match] = _state(app, alpha, reference)
     assert message.done_at is not None and message.attempts == 1 and match.status == "proposed"
+    [email] = mailbox(app, OWNER)  # the acknowledgement, handed over in the same pipeline, went too
+    assert reference in email.subject and email.status == "delivered"
 
     with app.app_context(), tenant_context(alpha):
         assert match_reports([message.id]) == 0  # already done: skipped
