@@ -59,6 +59,22 @@ def test_a_statement_naming_its_case_announces_that_case_and_one_that_does_not_a
             assert heard() == ["*"]
 
 
+def test_a_payment_changing_state_announces_only_its_case(app, forces, heard):
+    from frontcounter.payments.expiry import mark_expired
+
+    with app.app_context():
+        case = _case(forces[0])
+        with tenant_context(forces[0]):
+            payment = Payment(case_id=case.id, provider="sandbox", amount_pence=2500, state="created",
+                              description="Fee")
+            db.session.add(payment)
+            db.session.commit()
+            heard()
+            assert mark_expired(payment, "the applicant never came back")
+            db.session.commit()
+            assert heard() == [str(case.id)]  # not "*": other cases' kept tracking pages stay
+
+
 def test_a_rollback_announces_nothing(app, forces, heard):
     with app.app_context():
         case = _case(forces[0])

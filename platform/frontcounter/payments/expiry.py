@@ -87,7 +87,8 @@ def mark_expired(payment: Payment, why: str, now: datetime | None = None) -> boo
     before = payment.state
     changed = db.session.execute(
         db.update(Payment)
-        .where(Payment.id == payment.id, Payment.state.in_([*UNFINISHED, PaymentState.FAILED.value]))
+        .where(Payment.case_id == payment.case_id, Payment.id == payment.id,
+               Payment.state.in_([*UNFINISHED, PaymentState.FAILED.value]))
         .values(state=PaymentState.EXPIRED.value, failure=why[:500], updated_at=now or _now())
         .execution_options(synchronize_session=False)
     ).rowcount

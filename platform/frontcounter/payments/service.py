@@ -171,7 +171,7 @@ def _update_unless_paid(payment: Payment, **values: Any) -> bool:
     """UPDATE the payment row unless it is already a success; True when this call changed it."""
     result = db.session.execute(
         db.update(Payment)
-        .where(Payment.id == payment.id, Payment.state != PaymentState.SUCCESS)
+        .where(Payment.case_id == payment.case_id, Payment.id == payment.id, Payment.state != PaymentState.SUCCESS)
         .values(**values, updated_at=_now())
         .execution_options(synchronize_session=False)
     )
@@ -285,7 +285,7 @@ def settle_refunds(payment: Payment, provider: PaymentProvider) -> None:
         else:
             db.session.execute(
                 db.update(Payment)
-                .where(Payment.id == payment.id)
+                .where(Payment.case_id == payment.case_id, Payment.id == payment.id)
                 .values(refunded_pence=Payment.refunded_pence - row.amount_pence, updated_at=_now())
                 .execution_options(synchronize_session=False)
             )
@@ -337,6 +337,7 @@ def refund(
     if not reason:
         raise PaymentRefused(_("Enter the reason for the refund."), "reason")
     conditions = [
+        Payment.case_id == payment.case_id,  # names the case, so only its kept tracking page is remade
         Payment.id == payment.id,
         Payment.state == PaymentState.SUCCESS,
         Payment.refunded_pence + amount_pence <= Payment.amount_pence,
@@ -404,7 +405,7 @@ def _refund_failed(payment: Payment, row: Refund, error: str, details: dict[str,
     row.error = error[:500]
     db.session.execute(
         db.update(Payment)
-        .where(Payment.id == payment.id)
+        .where(Payment.case_id == payment.case_id, Payment.id == payment.id)
         .values(refunded_pence=Payment.refunded_pence - row.amount_pence, updated_at=_now())
         .execution_options(synchronize_session=False)
     )
