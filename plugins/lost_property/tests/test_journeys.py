@@ -107,13 +107,8 @@ def _staff(app, client, force, who="casey", roles=("caseworker",)) -> str:
     return email
 
 
-def test_the_whole_way_from_hand_in_to_the_owner_collecting_it(app, forces, client):
-    alpha = forces[0]
-    hand_in = add_slot(app, alpha, "hand_in")
-    collection = add_slot(app, alpha, "collection", days_ahead=5)
-    reference = report_found(client, hand_in)
-
-    # The owner reports the ring lost.
+def report_ring_lost(app):  # type: ignore[no-untyped-def]
+    """A guest reports the gold ring lost in Alpha; returns their client and the report's reference."""
     owner = app.test_client()
     as_guest(owner)
     response = submit(owner, "/alpha/lost_property/lost", {
@@ -121,7 +116,17 @@ def test_the_whole_way_from_hand_in_to_the_owner_collecting_it(app, forces, clie
         "lost_where": "High Street", "postcode": "BH1", "name": "Olly Owner", "email": OWNER,
         **date_fields("lost_from", TODAY - timedelta(days=3)), **date_fields("lost_to", TODAY - timedelta(days=1))})
     assert response.status_code == 302
-    lost_ref = response.headers["Location"].split("/lost/")[1].split("?")[0]
+    return owner, response.headers["Location"].split("/lost/")[1].split("?")[0]
+
+
+def test_the_whole_way_from_hand_in_to_the_owner_collecting_it(app, forces, client):
+    alpha = forces[0]
+    hand_in = add_slot(app, alpha, "hand_in")
+    collection = add_slot(app, alpha, "collection", days_ahead=5)
+    reference = report_found(client, hand_in)
+
+    # The owner reports the ring lost.
+    owner, lost_ref = report_ring_lost(app)
     assert "Report sent" in owner.get(f"/alpha/lost_property/lost/{lost_ref}?done=1").get_data(as_text=True)
 
     # Staff receive the item: the lost report is proposed as a match.

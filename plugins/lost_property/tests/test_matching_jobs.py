@@ -8,25 +8,14 @@ from datetime import UTC, datetime, timedelta
 from frontcounter.extensions import db
 from frontcounter.jobs.outbox import OutboxMessage, execute, relay
 from frontcounter.tenancy import tenant_context
-from frontcounter.testing import mailbox, run_jobs, submit
+from frontcounter.testing import mailbox, run_jobs
 from frontcounter_lost_property.matching import match_report, match_reports
 from frontcounter_lost_property.models import LostReport, Match
 
 from .conftest import add_item
-from .test_journeys import OWNER, TODAY, as_guest, date_fields
+from .test_journeys import OWNER, TODAY, report_ring_lost
 
 TARGET = "frontcounter_lost_property.matching:match_report"
-
-
-def _report_lost(app) -> str:
-    owner = app.test_client()
-    as_guest(owner)
-    response = submit(owner, "/alpha/lost_property/lost", {
-        "category": "jewellery", "description": "gold ring with J and M engraved inside",
-        "lost_where": "High Street", "postcode": "BH1", "name": "Olly Owner", "email": OWNER,
-        **date_fields("lost_from", TODAY - timedelta(days=3)), **date_fields("lost_to", TODAY - timedelta(days=1))})
-    assert response.status_code == 302
-    return response.headers["Location"].split("/lost/")[1].split("?")[0]
 
 
 def _state(app, force, reference: str) -> tuple[int, list[OutboxMessage], list[Match]]:
@@ -42,7 +31,7 @@ def _state(app, force, reference: str) -> tuple[int, list[OutboxMessage], list[M
 def test_a_report_is_matched_once_by_its_job_and_a_second_delivery_does_nothing(app, forces):
     alpha = forces[0]
     add_item(app, alpha, found_on=TODAY - timedelta(days=2))
-    reference = _report_lost(app)
+    reference = report_ring_lost(app)[1]
     run_jobs(app)
     _id, [message], [match] = _state(app, alpha, reference)
     assert message.done_at is not None and message.attempts == 1 and match.status == "proposed"
@@ -60,7 +49,7 @@ def test_a_report_is_matched_once_by_its_job_and_a_second_delivery_does_nothing(
 def test_matching_a_dead_worker_left_unfinished_is_sent_again_by_the_relay(app, forces):
     alpha = forces[0]
     add_item(app, alpha, found_on=TODAY - timedelta(days=2))
-    reference = _report_lost(app)
+    reference = report_ring_lost(app)[1]
     run_jobs(app)
     report_id, [message], _matches = _state(app, alpha, reference)
     # What a worker killed mid-job leaves: its transaction rolled back, so no matches and the message not done.
@@ -79,7 +68,7 @@ def test_matching_a_dead_worker_left_unfinished_is_sent_again_by_the_relay(app, 
 def test_a_report_closed_before_its_job_runs_is_not_matched(app, forces):
     alpha = forces[0]
     add_item(app, alpha, found_on=TODAY - timedelta(days=2))
-    reference = _report_lost(app)
+    reference = report_ring_lost(app)[1]
     run_jobs(app)
     report_id, _messages, _matches = _state(app, alpha, reference)
     with app.app_context(), tenant_context(alpha):
